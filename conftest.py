@@ -1,0 +1,61 @@
+"""Shared pytest fixtures: the presets loaded, a municipality with a team, caseworkers and residents."""
+import pytest
+
+from meedoen.accounts.models import Role
+from meedoen.policy.presets import load_presets
+from meedoen.residents.services import assign_caseworker
+from meedoen.tests.factories import MunicipalityFactory, NeighbourhoodFactory, ResidentFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def presets(db):
+    load_presets()
+
+
+@pytest.fixture
+def municipality(presets):
+    return MunicipalityFactory(name="Rotterdam-Test", code="9599", policy_key="rotterdam")
+
+
+@pytest.fixture
+def neighbourhood(municipality):
+    return NeighbourhoodFactory(municipality=municipality, name="Feijenoord")
+
+
+@pytest.fixture
+def team(municipality):
+    return TeamFactory(municipality=municipality, name="Team Zuid")
+
+
+@pytest.fixture
+def other_team(municipality):
+    return TeamFactory(municipality=municipality, name="Team Noord")
+
+
+@pytest.fixture
+def caseworker(municipality, team):
+    return UserFactory(username="klantmanager", municipality=municipality, team=team, role=Role.CASEWORKER)
+
+
+@pytest.fixture
+def outside_caseworker(municipality, other_team):
+    return UserFactory(username="klantmanager_noord", municipality=municipality, team=other_team, role=Role.CASEWORKER)
+
+
+@pytest.fixture
+def team_lead(municipality, team):
+    return UserFactory(username="teamleider", municipality=municipality, team=team, role=Role.TEAM_LEAD)
+
+
+@pytest.fixture
+def resident(municipality, neighbourhood, caseworker):
+    resident = ResidentFactory(municipality=municipality, neighbourhood=neighbourhood, first_name="Fatima",
+                               last_name="Jansen")
+    assign_caseworker(resident, caseworker, actor=caseworker, reason="Eerste toewijzing")
+    return resident
+
+
+@pytest.fixture
+def caseworker_client(client, caseworker):
+    client.force_login(caseworker)
+    return client

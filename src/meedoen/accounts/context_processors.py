@@ -1,0 +1,16 @@
+from meedoen.accounts.models import Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    role = user.role
+    return {
+        "nav_role": role,
+        "nav_can_search": role in (Role.CASEWORKER, Role.TEAM_LEAD, Role.NEIGHBOURHOOD_WORKER),
+        "nav_has_caseload": role == Role.CASEWORKER,
+        "nav_is_team_lead": role == Role.TEAM_LEAD,
+        "nav_is_admin": role == Role.ADMINISTRATOR or user.is_superuser,
+        "nav_is_analyst": role in (Role.ANALYST, Role.ADMINISTRATOR),
+    }

@@ -1,0 +1,53 @@
+"""Staff and resident accounts. A role (DESIGN §1) plus relations (municipality, team, wijk) decide what a user sees."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Klantmanager")
+    TEAM_LEAD = "team_lead", _("Teamleider")
+    NEIGHBOURHOOD_WORKER = "neighbourhood_worker", _("Wijkteammedewerker")
+    PROVIDER_STAFF = "provider_staff", _("Medewerker partner")
+    ANALYST = "analyst", _("Beleidsmedewerker / onderzoeker")
+    ADMINISTRATOR = "administrator", _("Functioneel beheerder")
+    RESIDENT = "resident", _("Inwoner")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices, default=Role.CASEWORKER)
+    job_title = models.CharField(
+        _("functienaam"), max_length=80, blank=True, help_text=_("Bijv. activeringscoach, klantmanager, consulent.")
+    )
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("gemeente"),
+    )
+    team = models.ForeignKey(
+        "organisation.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="members",
+        verbose_name=_("team"),
+    )
+    neighbourhood = models.ForeignKey(
+        "organisation.Neighbourhood", on_delete=models.SET_NULL, null=True, blank=True, related_name="workers",
+        verbose_name=_("wijk"), help_text=_("Voor wijkteammedewerkers: de wijk waarvoor zij werken."),
+    )
+    intensive_caseload = models.BooleanField(
+        _("intensieve caseload"), default=False,
+        help_text=_("Klantmanager met een kleine, intensieve caseload (bijv. extra aandacht, Fallmanager, IPS)."),
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        indexes = [models.Index(fields=["municipality", "role"])]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_caseworker(self):
+        return self.role == Role.CASEWORKER
+
+    @property
+    def is_team_lead(self):
+        return self.role == Role.TEAM_LEAD

@@ -1,0 +1,34 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from meedoen.accounts.models import Role
+
+from .models import AuditEntry
+
+
+class AuditFilterForm(forms.Form):
+    username = forms.CharField(label=_("Gebruiker"), required=False)
+    action = forms.ChoiceField(label=_("Handeling"), required=False, choices=[("", _("Alle"))] + AuditEntry.Action.choices)
+    resident_id = forms.IntegerField(label=_("Dossiernummer"), required=False, min_value=1)
+
+
+@login_required
+def audit_list(request):
+    """The audit trail, for the functioneel beheerder (and privacy officer) only."""
+    if request.user.role != Role.ADMINISTRATOR and not request.user.is_superuser:
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    qs = AuditEntry.objects.select_related("actor").order_by("-occurred_at", "-id")
+    if form.is_valid():
+        if form.cleaned_data["username"]:
+            qs = qs.filter(actor_username__icontains=form.cleaned_data["username"])
+        if form.cleaned_data["action"]:
+            qs = qs.filter(action=form.cleaned_data["action"])
+        if form.cleaned_data["resident_id"]:
+            qs = qs.filter(resident_id=form.cleaned_data["resident_id"])
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    return render(request, "audit/list.html", {"form": form, "page": page})

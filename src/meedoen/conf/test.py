@@ -1,0 +1,11 @@
+"""Tests: fast hashing, inline tasks; the database comes from DATABASE_URL (SQLite or PostgreSQL)."""
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+AXES_ENABLED = env("AXES_ENABLED", "true") == "true"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

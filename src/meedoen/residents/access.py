@@ -1,0 +1,54 @@
+"""Who may see and change which dossier: by role and by relation, always as a queryset filter.
+
+- klantmanager: residents whose current caseworker is in the own team (own caseload included);
+  without a team only the own caseload.
+- teamleider: residents of the own team.
+- wijkteammedewerker: residents of the own wijk, only when the policy profile shares names with the wijkteam;
+  read-only.
+- beleidsmedewerker, partner, functioneel beheerder, inwoner: no named dossiers here (they have their own screens).
+"""
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from meedoen.accounts.models import Role
+from meedoen.audit import services as audit
+
+from .models import Resident
+
+DOSSIER_ROLES = {Role.CASEWORKER, Role.TEAM_LEAD, Role.NEIGHBOURHOOD_WORKER}
+EDIT_ROLES = {Role.CASEWORKER, Role.TEAM_LEAD}
+
+
+def visible_residents(user):
+    if not user.is_authenticated or user.municipality_id is None or user.role not in DOSSIER_ROLES:
+        return Resident.objects.none()
+    qs = Resident.objects.filter(municipality_id=user.municipality_id)
+    if user.role in (Role.CASEWORKER, Role.TEAM_LEAD):
+        if user.team_id is None:
+            return qs.filter(current_caseworker=user) if user.role == Role.CASEWORKER else Resident.objects.none()
+        return qs.filter(current_caseworker__team_id=user.team_id)
+    # Neighbourhood worker: only where the policy shares names with the wijkteam.
+    from meedoen.policy.services import active_profile
+
+    if user.neighbourhood_id is None or not active_profile(user.municipality).neighbourhood_team_sees_names:
+        return Resident.objects.none()
+    return qs.filter(neighbourhood_id=user.neighbourhood_id)
+
+
+def can_edit(user, resident):
+    return user.role in EDIT_ROLES and visible_residents(user).filter(pk=resident.pk).exists()
+
+
+def get_resident_or_deny(request, public_id, *, for_edit=False):
+    """Fetch a dossier the user may see (or edit). A refused attempt is audited and raises 403."""
+    try:
+        resident = Resident.objects.get(public_id=public_id)
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    allowed = visible_residents(request.user).filter(pk=resident.pk).exists()
+    if allowed and for_edit:
+        allowed = request.user.role in EDIT_ROLES
+    if not allowed:
+        audit.record(request, audit.AuditEntry.Action.DENIED, resident=resident, detail={"edit": for_edit})
+        raise PermissionDenied("Geen toegang tot dit dossier.")
+    return resident

@@ -1,0 +1,221 @@
+"""Staff screens for the dossier: search, caseload, team overview, dossier, edit, reassign. Views stay thin."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from meedoen.accounts.models import Role, User
+from meedoen.audit import services as audit
+from meedoen.audit.models import AuditEntry
+from meedoen.policy.services import active_profile
+
+from . import services
+from .access import get_resident_or_deny, visible_residents
+from .caseload import team_overview
+from .forms import ReassignForm, ResidentForm, ResidentSearchForm
+from .models import DossierEvent, Resident
+
+CASELOAD_SORTS = {
+    "naam": ("last_name", "first_name"),
+    "segment": ("segment", "last_name"),
+    "ingeschat": ("last_assessed_on", "last_name"),
+    "trede": ("ladder_step", "last_name"),
+}
+
+
+@login_required
+def home(request):
+    role = request.user.role
+    if role == Role.CASEWORKER:
+        return redirect("residents:caseload")
+    if role == Role.TEAM_LEAD:
+        return redirect("residents:team")
+    if role == Role.NEIGHBOURHOOD_WORKER:
+        return redirect("residents:search")
+    if role == Role.ADMINISTRATOR or request.user.is_superuser:
+        return redirect("audit:list")
+    if role == Role.ANALYST:
+        return redirect("policy:list")
+    return render(request, "residents/home_other.html")
+
+
+@login_required
+def about(request):
+    """Static page with the base layout; also the baseline page of `make bench`."""
+    return render(request, "about.html")
+
+
+def _profile(request):
+    return active_profile(request.user.municipality)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request):
+    if request.user.role not in (Role.CASEWORKER, Role.TEAM_LEAD, Role.NEIGHBOURHOOD_WORKER):
+        raise PermissionDenied
+    profile = _profile(request)
+    segments = [(g.code, g.label) for g in profile.groups]
+    form = ResidentSearchForm(request.POST if request.method == "POST" else None, municipality=request.user.municipality, segments=segments)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        if form.has_criteria():
+            qs = form.filter(visible_residents(request.user)).select_related("neighbourhood", "current_caseworker")
+            results = list(qs.order_by("last_name", "first_name")[:50])
+            audit.record(
+                request, AuditEntry.Action.SEARCH,
+                detail={"criteria": sorted(k for k, v in form.cleaned_data.items() if v), "results": len(results)},
+            )
+        else:
+            form.add_error(None, _("Vul minstens één zoekveld in."))
+    context = {"form": form, "results": results, "profile": profile}
+    template = "residents/_search_results.html" if request.htmx else "residents/search.html"
+    return render(request, template, context)
+
+
+def _caseload_page(request, caseworker):
+    profile = _profile(request)
+    qs = visible_residents(request.user).filter(current_caseworker=caseworker).select_related("neighbourhood")
+    segment = request.GET.get("segment", "")
+    if segment:
+        qs = qs.filter(segment=segment)
+    sort = request.GET.get("sorteer", "naam")
+    qs = qs.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["naam"]))
+    page = Paginator(qs, settings.MEEDOEN_CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return {
+        "caseworker": caseworker,
+        "page": page,
+        "profile": profile,
+        "segment": segment,
+        "sort": sort,
+        "sorts": CASELOAD_SORTS.keys(),
+        "segments": [(g.code, g.label) for g in profile.groups],
+    }
+
+
+@login_required
+def caseload(request):
+    if request.user.role != Role.CASEWORKER:
+        raise PermissionDenied
+    return render(request, "residents/caseload.html", _caseload_page(request, request.user))
+
+
+@login_required
+def caseworker_caseload(request, user_id):
+    """A team lead looks at one caseworker's caseload in the own team."""
+    if request.user.role != Role.TEAM_LEAD:
+        raise PermissionDenied
+    caseworker = get_object_or_404(User, pk=user_id, role=Role.CASEWORKER)
+    if caseworker.team_id != request.user.team_id:
+        audit.record(request, AuditEntry.Action.DENIED, obj=caseworker)
+        raise PermissionDenied
+    return render(request, "residents/caseload.html", _caseload_page(request, caseworker))
+
+
+@login_required
+def team(request):
+    if request.user.role != Role.TEAM_LEAD or request.user.team is None:
+        raise PermissionDenied
+    profile = _profile(request)
+    rows = team_overview(request.user.team, profile)
+    # Residents in the team's wijken without any caseworker: nobody would see them otherwise.
+    unassigned = (
+        Resident.objects.filter(
+            municipality_id=request.user.municipality_id, current_caseworker__isnull=True,
+            neighbourhood__in=request.user.team.neighbourhoods.all(),
+        ).count()
+    )
+    return render(
+        request, "residents/team.html",
+        {"rows": rows, "profile": profile, "team": request.user.team, "unassigned": unassigned},
+    )
+
+
+@login_required
+def dossier(request, public_id):
+    resident = get_resident_or_deny(request, public_id)
+    resident = (
+        type(resident).objects.select_related("neighbourhood", "current_caseworker", "municipality").get(pk=resident.pk)
+    )
+    audit.record(request, AuditEntry.Action.VIEW, resident=resident)
+    profile = _profile(request)
+    assessment = resident.assessments.select_related("assessed_by", "policy_profile").first()
+    context = {
+        "resident": resident,
+        "profile": profile,
+        "assessment": assessment,
+        "ladder": list(resident.ladder_measurements.select_related("measured_by")[:8]),
+        "zrm": list(resident.zrm_measurements.all()[:4]),
+        "assignments": list(resident.assignments.select_related("caseworker", "team")[:10]),
+        "timeline": _timeline_page(resident, 1),
+        "can_edit": request.user.role in (Role.CASEWORKER, Role.TEAM_LEAD),
+    }
+    return render(request, "residents/dossier.html", context)
+
+
+def _timeline_page(resident, number):
+    events = DossierEvent.objects.filter(resident=resident).select_related("actor").order_by("-occurred_at", "-id")
+    return Paginator(events, settings.MEEDOEN_TIMELINE_PAGE_SIZE).get_page(number)
+
+
+@login_required
+def timeline(request, public_id):
+    resident = get_resident_or_deny(request, public_id)
+    audit.record(request, AuditEntry.Action.VIEW, resident=resident, detail={"part": "timeline"})
+    page = _timeline_page(resident, request.GET.get("pagina", 1))
+    return render(request, "residents/_timeline.html", {"resident": resident, "timeline": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, public_id):
+    resident = get_resident_or_deny(request, public_id, for_edit=True)
+    if request.method == "POST":
+        form = ResidentForm(request.POST, instance=resident)
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                _resident, changed = services.update_resident(
+                    resident, changes, expected_version=form.cleaned_data["version"], actor=request.user
+                )
+            except services.ConcurrentEditError:
+                audit.record(request, AuditEntry.Action.CONFLICT, resident=resident)
+                form.add_error(
+                    None,
+                    _(
+                        "Iemand anders heeft dit dossier opgeslagen terwijl u aan het wijzigen was. Uw wijzigingen "
+                        "zijn nog niet opgeslagen. Open het dossier opnieuw, bekijk de nieuwe gegevens en voer uw "
+                        "wijziging dan nog een keer in."
+                    ),
+                )
+            else:
+                audit.record(request, AuditEntry.Action.UPDATE, resident=resident, detail={"fields": changed})
+                messages.success(request, _("De gegevens zijn opgeslagen."))
+                return redirect("residents:dossier", public_id=resident.public_id)
+    else:
+        audit.record(request, AuditEntry.Action.VIEW, resident=resident, detail={"part": "edit form"})
+        form = ResidentForm(instance=resident)
+    return render(request, "residents/edit.html", {"resident": resident, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reassign(request, public_id):
+    if request.user.role != Role.TEAM_LEAD:
+        raise PermissionDenied
+    resident = get_resident_or_deny(request, public_id, for_edit=True)
+    caseworkers = User.objects.filter(team=request.user.team, role=Role.CASEWORKER, is_active=True)
+    form = ReassignForm(request.POST if request.method == "POST" else None, caseworkers=caseworkers)
+    if request.method == "POST" and form.is_valid():
+        services.assign_caseworker(
+            resident, form.cleaned_data["caseworker"], actor=request.user, reason=form.cleaned_data["reason"],
+            handover_note=form.cleaned_data["handover_note"],
+        )
+        audit.record(request, AuditEntry.Action.UPDATE, resident=resident, detail={"fields": ["current_caseworker"]})
+        messages.success(request, _("De klantmanager is gewijzigd. De overdracht staat in het dossier."))
+        return redirect("residents:dossier", public_id=resident.public_id)
+    return render(request, "residents/reassign.html", {"resident": resident, "form": form})

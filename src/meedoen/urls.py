@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from meedoen.residents import views as resident_views
+
+urlpatterns = [
+    path("", resident_views.home, name="home"),
+    path("over/", resident_views.about, name="about"),
+    path("account/", include("meedoen.accounts.urls")),
+    path("clienten/", include("meedoen.residents.urls")),
+    path("inschatting/", include("meedoen.assessment.urls")),
+    path("beleid/", include("meedoen.policy.urls")),
+    path("audit/", include("meedoen.audit.urls")),
+    path("beheer/", admin.site.urls),
+    path("api/v1/", include("meedoen.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
