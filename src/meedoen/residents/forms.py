@@ -73,17 +73,22 @@ class ResidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        municipality = self.instance.municipality if self.instance.pk else kwargs.get("initial", {}).get("municipality")
+        municipality = self.instance.municipality if self.instance.municipality_id else None
         if municipality is not None:
             self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(municipality=municipality)
         self.fields["neighbourhood"].error_messages["invalid_choice"] = _("Deze wijk kennen we niet in deze gemeente.")
-        if self.instance.pk:
+        if self.instance.pk and "version" in self.fields:
             self.fields["version"].initial = self.instance.version
 
     def clean_bsn(self):
         from .bsn import normalise_bsn
 
-        return normalise_bsn(self.cleaned_data["bsn"])
+        bsn = normalise_bsn(self.cleaned_data["bsn"])
+        municipality_id = self.instance.municipality_id
+        duplicate = Resident.objects.filter(municipality_id=municipality_id, bsn=bsn).exclude(pk=self.instance.pk)
+        if municipality_id and duplicate.exists():
+            raise forms.ValidationError(_("Er is al een dossier met dit BSN in deze gemeente."))
+        return bsn
 
     def clean(self):
         cleaned = super().clean()
@@ -106,3 +111,12 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, caseworkers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["caseworker"].queryset = caseworkers
+
+
+class ResidentRegistrationForm(ResidentForm):
+    """Intake of a new resident: the same fields without the lock version."""
+
+    version = None
+
+    class Meta(ResidentForm.Meta):
+        fields = [f for f in ResidentForm.Meta.fields if f != "intensity"] + ["intensity"]

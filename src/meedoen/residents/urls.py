@@ -5,6 +5,7 @@ from . import views
 app_name = "residents"
 urlpatterns = [
     path("zoeken/", views.search, name="search"),
+    path("inschrijven/", views.register, name="register"),
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/<int:user_id>/", views.caseworker_caseload, name="caseworker_caseload"),
     path("team/", views.team, name="team"),

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from meedoen.policy.services import active_profile
 from . import services
 from .access import get_resident_or_deny, visible_residents
 from .caseload import team_overview
-from .forms import ReassignForm, ResidentForm, ResidentSearchForm
+from .forms import ReassignForm, ResidentForm, ResidentRegistrationForm, ResidentSearchForm
 from .models import DossierEvent, Resident
 
 CASELOAD_SORTS = {
@@ -219,3 +219,28 @@ def reassign(request, public_id):
         messages.success(request, _("De klantmanager is gewijzigd. De overdracht staat in het dossier."))
         return redirect("residents:dossier", public_id=resident.public_id)
     return render(request, "residents/reassign.html", {"resident": resident, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """Intake: a caseworker registers a new resident, who joins the caseworker's own caseload."""
+    if request.user.role != Role.CASEWORKER:
+        raise PermissionDenied
+    instance = Resident(municipality=request.user.municipality)
+    form = ResidentRegistrationForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            resident = services.register_resident(
+                actor=request.user, municipality=request.user.municipality,
+                caseworker=request.user, **fields,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            audit.record(request, AuditEntry.Action.CREATE, resident=resident)
+            messages.success(request, _("De inschrijving is opgeslagen. Maak nu een eerste inschatting."))
+            return redirect("assessment:new", public_id=resident.public_id)
+    return render(request, "residents/register.html", {"form": form, "profile": _profile(request)})

@@ -222,3 +222,18 @@ def test_bsn_is_scrubbed_from_log_records(resident):
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "lookup failed for %s", (resident.bsn,), None)
     ScrubBSNFilter().filter(record)
     assert resident.bsn not in record.getMessage()
+
+
+def test_caseworker_registers_a_new_resident_into_the_own_caseload(caseworker_client, caseworker, resident):
+    url = reverse("residents:register")
+    payload = edit_payload(resident, bsn="111222333", first_name="Kees", last_name="Bakker")
+    payload.pop("version")
+    duplicate = caseworker_client.post(url, {**payload, "bsn": resident.bsn})
+    assert "Er is al een dossier met dit BSN" in duplicate.text
+    response = caseworker_client.post(url, payload)
+    assert response.status_code == 302
+    new = Resident.objects.get(bsn="111222333")
+    assert new.current_caseworker == caseworker and new.assignments.count() == 1
+    assert response["Location"] == reverse("assessment:new", args=[new.public_id])
+    assert "111222333" not in response["Location"]
+    assert AuditEntry.objects.filter(action="create", resident_id=new.pk).exists()
