@@ -204,6 +204,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HealthLimitationEnum": "meedoen.residents.choices.HealthLimitation",
+        "EducationLevelEnum": "meedoen.residents.choices.EducationLevel",
+        "LanguageLevelEnum": "meedoen.residents.choices.LanguageLevel",
+    },
 }
 
 # Logging: every record passes the BSN scrubber, so no 9-digit BSN ever reaches a log line.

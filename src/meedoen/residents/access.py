@@ -2,12 +2,13 @@
 
 - klantmanager: residents whose current caseworker is in the own team (own caseload included);
   without a team only the own caseload.
-- teamleider: residents of the own team.
+- teamleider: residents of the own team, plus residents without a caseworker in the team's wijken (to assign them).
 - wijkteammedewerker: residents of the own wijk, only when the policy profile shares names with the wijkteam;
   read-only.
 - beleidsmedewerker, partner, functioneel beheerder, inwoner: no named dossiers here (they have their own screens).
 """
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from meedoen.accounts.models import Role
@@ -26,7 +27,10 @@ def visible_residents(user):
     if user.role in (Role.CASEWORKER, Role.TEAM_LEAD):
         if user.team_id is None:
             return qs.filter(current_caseworker=user) if user.role == Role.CASEWORKER else Resident.objects.none()
-        return qs.filter(current_caseworker__team_id=user.team_id)
+        in_team = Q(current_caseworker__team_id=user.team_id)
+        if user.role == Role.TEAM_LEAD:
+            in_team |= Q(current_caseworker__isnull=True, neighbourhood__teams__id=user.team_id)
+        return qs.filter(in_team).distinct() if user.role == Role.TEAM_LEAD else qs.filter(in_team)
     # Neighbourhood worker: only where the policy shares names with the wijkteam.
     from meedoen.policy.services import active_profile
 

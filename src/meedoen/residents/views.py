@@ -122,13 +122,8 @@ def team(request):
         raise PermissionDenied
     profile = _profile(request)
     rows = team_overview(request.user.team, profile)
-    # Residents in the team's wijken without any caseworker: nobody would see them otherwise.
-    unassigned = (
-        Resident.objects.filter(
-            municipality_id=request.user.municipality_id, current_caseworker__isnull=True,
-            neighbourhood__in=request.user.team.neighbourhoods.all(),
-        ).count()
-    )
+    # Residents in the team's wijken without any caseworker: the team lead assigns them.
+    unassigned = visible_residents(request.user).filter(current_caseworker__isnull=True).count()
     return render(
         request, "residents/team.html",
         {"rows": rows, "profile": profile, "team": request.user.team, "unassigned": unassigned},

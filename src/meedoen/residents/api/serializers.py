@@ -73,14 +73,13 @@ class ResidentSerializer(serializers.ModelSerializer):
     """A dossier as the API shows it. The BSN is only ever shown masked."""
 
     full_name = serializers.CharField(read_only=True)
-    bsn = serializers.CharField(read_only=True)
     bsn_masked = serializers.CharField(read_only=True, help_text=_("Alleen de laatste vier cijfers van het BSN."))
     neighbourhood_name = serializers.CharField(source="neighbourhood.name", read_only=True)
     current_caseworker_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Resident
-        fields = ["bsn"] + READ_ONLY_FIELDS[:4] + EDITABLE_FIELDS + READ_ONLY_FIELDS[4:]
+        fields = READ_ONLY_FIELDS[:4] + EDITABLE_FIELDS + READ_ONLY_FIELDS[4:]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)

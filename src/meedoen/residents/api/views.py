@@ -53,12 +53,25 @@ def _screen(view):
     return f"api:{view.basename}-{view.action}"
 
 
+CONFLICT = OpenApiResponse(
+    CONFLICT_BODY,
+    description="Iemand anders heeft het dossier opgeslagen nadat u het ophaalde. Er is niets gewijzigd.",
+    examples=[
+        OpenApiExample("Conflict", value={"detail": "Iemand anders heeft dit dossier opgeslagen…", "version": 4}),
+    ],
+)
+STALE_VERSION_NOTE = (
+    "Stuur altijd de `version` mee die u las. Klopt die niet meer, dan volgt 409 en verandert er niets."
+)
+UPDATE_RESPONSES = {200: ResidentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Inwoners zoeken",
         description=(
-            "Alleen de dossiers die u mag zien (eigen team, of eigen wijk voor het wijkteam als het beleid dat toestaat). "
-            "Zoeken op BSN kan hier niet: een BSN hoort niet in een URL. Elke zoekvraag wordt gelogd."
+            "Alleen de dossiers die u mag zien (eigen team, of eigen wijk voor het wijkteam als het beleid dat "
+            "toestaat). Zoeken op BSN kan hier niet: een BSN hoort niet in een URL. Elke zoekvraag wordt gelogd."
         ),
     ),
     retrieve=extend_schema(
@@ -68,33 +81,23 @@ def _screen(view):
     create=extend_schema(
         summary="Een inwoner inschrijven",
         description=(
-            "Voor klantmanagers en teamleiders. Een klantmanager die inschrijft wordt de klantmanager van de inwoner, "
-            "tenzij een andere klantmanager uit het team wordt gekozen."
+            "Voor klantmanagers en teamleiders. Een klantmanager die inschrijft wordt de klantmanager van de "
+            "inwoner, tenzij een andere klantmanager uit het team wordt gekozen."
         ),
         request=ResidentCreateSerializer,
         responses={201: ResidentSerializer, 400: FIELD_ERRORS, 403: OpenApiResponse(ERROR_BODY)},
     ),
     update=extend_schema(
         summary="Een dossier wijzigen (alle velden)",
+        description=STALE_VERSION_NOTE,
         request=ResidentUpdateSerializer,
-        responses={
-            200: ResidentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND,
-            409: OpenApiResponse(CONFLICT_BODY, description="Iemand anders heeft het dossier intussen opgeslagen."),
-        },
+        responses=UPDATE_RESPONSES,
     ),
     partial_update=extend_schema(
         summary="Een dossier wijzigen (enkele velden)",
-        description="Stuur altijd de `version` mee die u las. Klopt die niet meer, dan volgt 409 en verandert er niets.",
+        description=STALE_VERSION_NOTE,
         request=ResidentUpdateSerializer,
-        responses={
-            200: ResidentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND,
-            409: OpenApiResponse(
-                CONFLICT_BODY, description="Iemand anders heeft het dossier intussen opgeslagen.",
-                examples=[
-                    OpenApiExample("Conflict", value={"detail": "Iemand anders heeft dit dossier opgeslagen…", "version": 4})
-                ],
-            ),
-        },
+        responses=UPDATE_RESPONSES,
     ),
 )
 class ResidentViewSet(
@@ -194,5 +197,7 @@ class ResidentViewSet(
             current = Resident.objects.filter(pk=resident.pk).values_list("version", flat=True).first()
             # Returned, not raised: the conflict entry must survive even under ATOMIC_REQUESTS.
             return Response({"detail": str(CONFLICT_MESSAGE), "version": current}, status=status.HTTP_409_CONFLICT)
-        audit.record(request, AuditEntry.Action.UPDATE, resident=resident, screen=_screen(self), detail={"fields": changed})
+        audit.record(
+            request, AuditEntry.Action.UPDATE, resident=resident, screen=_screen(self), detail={"fields": changed}
+        )
         return Response(ResidentSerializer(self._reload(resident)).data)

@@ -237,3 +237,13 @@ def test_caseworker_registers_a_new_resident_into_the_own_caseload(caseworker_cl
     assert response["Location"] == reverse("assessment:new", args=[new.public_id])
     assert "111222333" not in response["Location"]
     assert AuditEntry.objects.filter(action="create", resident_id=new.pk).exists()
+
+
+def test_team_lead_sees_unassigned_residents_of_the_team_wijken(client, team_lead, team, municipality, neighbourhood):
+    team.neighbourhoods.add(neighbourhood)
+    waiting = ResidentFactory(municipality=municipality, neighbourhood=neighbourhood)
+    elsewhere = ResidentFactory(municipality=municipality)  # another wijk, no caseworker
+    client.force_login(team_lead)
+    assert client.get(dossier_url(waiting)).status_code == 200
+    assert client.get(dossier_url(elsewhere)).status_code == 403
+    assert "1 persoon heeft geen klantmanager." in client.get(reverse("residents:team")).text

@@ -1,0 +1,1 @@
+"""REST API for assessments (de knip), nested under a resident."""
