@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from meedoen.accounts.models import Role, User
@@ -44,10 +44,12 @@ def team_overview(team, profile):
         )
         .order_by("last_name", "first_name")
     )
-    # Changes of caseworker in the last 12 months for residents now on each caseload (first assignments excluded).
+    # Changes of caseworker in the last 12 months for residents now on each caseload: a current assignment that
+    # started in that period and followed an earlier one (a first assignment is no change).
+    earlier = CaseworkerAssignment.objects.filter(resident=OuterRef("resident"), started_on__lte=OuterRef("started_on"))
     changes = dict(
         CaseworkerAssignment.objects.filter(caseworker__team=team, started_on__gte=since, ended_on__isnull=True)
-        .exclude(reason="Eerste toewijzing")
+        .filter(Exists(earlier.exclude(pk=OuterRef("pk"))))
         .values_list("caseworker")
         .annotate(n=Count("id"))
     )

@@ -247,3 +247,16 @@ def test_team_lead_sees_unassigned_residents_of_the_team_wijken(client, team_lea
     assert client.get(dossier_url(waiting)).status_code == 200
     assert client.get(dossier_url(elsewhere)).status_code == 403
     assert "1 persoon heeft geen klantmanager." in client.get(reverse("residents:team")).text
+
+
+def test_continuity_counts_only_real_changes_of_caseworker(resident, team_lead, team, municipality, caseworker):
+    from meedoen.policy.services import active_profile
+    from meedoen.residents.caseload import team_overview
+
+    profile = active_profile(municipality)
+    rows = {row.caseworker: row for row in team_overview(team, profile)}
+    assert rows[caseworker].changes_12m == 0  # the first assignment is no change
+    new_cw = UserFactory(municipality=municipality, team=team, role=Role.CASEWORKER)
+    assign_caseworker(resident, new_cw, actor=team_lead, reason="Verhuisd binnen de stad")
+    rows = {row.caseworker: row for row in team_overview(team, profile)}
+    assert rows[new_cw].changes_12m == 1 and rows[new_cw].total == 1 and rows[caseworker].total == 0

@@ -1,0 +1,45 @@
+"""Make the README screenshots from a running demo server (make run), with Debian's headless Chromium.
+
+    .venv/bin/python tools/screenshots.py http://127.0.0.1:8000
+"""
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "demo-wachtwoord-123"
+
+
+def login(page, base, username):
+    page.goto(f"{base}/account/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state("networkidle")
+
+
+def main(base):
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="nl-NL")
+        login(page, base, "klantmanager")
+        page.screenshot(path=OUT / "caseload.png")
+        page.locator("table tbody tr a").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=OUT / "dossier.png", full_page=True)
+        page.get_by_role("link", name="Nieuwe inschatting").click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=OUT / "assessment.png")
+        page.get_by_role("button", name="Uitloggen").click()
+        login(page, base, "teamleider")
+        page.screenshot(path=OUT / "team.png")
+        browser.close()
+    print(f"Screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
