@@ -45,7 +45,7 @@ class Venue(models.Model):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="venues")
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, related_name="venues", null=True, blank=True
+        Neighbourhood, on_delete=models.SET_NULL, related_name="venues", null=True, blank=True
     )
     name = models.CharField(_("naam"), max_length=150)
     kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
