@@ -87,13 +87,13 @@ def prepare_data(args):
 
     existing = Municipality.objects.filter(policy_key=args.preset).first()
     if args.reuse_db and existing and Resident.objects.filter(municipality=existing).count() == args.residents:
-        print(f"Bestaande benchdatabase hergebruikt ({args.residents:_} inwoners).".replace("_", "."))
+        print(f"Reusing the existing bench database ({args.residents:,} residents).")
         timings["seed_seconds"] = None
         return timings
     if existing or Municipality.objects.exists():
         raise SystemExit("De benchdatabase bevat al andere gegevens; draai zonder --reuse-db.")
 
-    print(f"Demogegevens maken: {args.residents:_} inwoners, profiel {args.preset}, seed {args.seed}"
+    print(f"Seeding demo data: {args.residents:,} residents, preset {args.preset}, seed {args.seed}"
           .replace("_", "."))
     started = time.perf_counter()
     call_command("seed_demo", preset=args.preset, residents=args.residents, seed=args.seed, stdout=sys.stdout)
@@ -115,7 +115,7 @@ def dossier_with_longest_history(caseworker, extra_events):
         .first()
     )
     if resident is None:
-        raise SystemExit(f"'{CASEWORKER}' heeft geen caseload; is seed_demo goed gegaan?")
+        raise SystemExit(f"'{CASEWORKER}' has no caseload; did seed_demo succeed?")
     already = DossierEvent.objects.filter(resident=resident, summary__startswith="[bench]").count()
     missing = max(0, extra_events - already)
     if missing:
@@ -191,15 +191,15 @@ def summarise(results):
 
 
 def print_table(rows, public_url_names):
-    header = f"{'pagina':<10} {'url':<28} {'mediaan ms':>10} {'p95 ms':>8} {'× med.':>7} {'× p95':>7} " \
-             f"{'queries':>7} {'kB':>6}  resultaat"
+    header = f"{'page':<10} {'url':<28} {'median ms':>10} {'p95 ms':>8} {'× med.':>7} {'× p95':>7} " \
+             f"{'queries':>7} {'kB':>6}  result"
     print(header)
     print("-" * len(header))
     for row in rows:
         url = public_url_names.get(row["page"], row["url"])
         if row.get("error"):
             verdict = "" if row["page"] == "baseline" else "  FAIL"
-            print(f"{row['page']:<10} {url:<28} niet gemeten: {row['error']}{verdict}")
+            print(f"{row['page']:<10} {url:<28} not measured: {row['error']}{verdict}")
             continue
 
         def fmt(key, spec):
@@ -211,7 +211,7 @@ def print_table(rows, public_url_names):
         size = f"{row['bytes'] / 1024:.0f}" if row.get("bytes") is not None else "—"
         print(f"{row['page']:<10} {url:<28} {fmt('median_ms', '.1f'):>10} {fmt('p95_ms', '.1f'):>8} "
               f"{ratio_median:>7} {ratio_p95:>7} {fmt('queries', 'd'):>7} {size:>6}  {verdict}")
-    print(f"Doelen: mediaan ≤ {TARGET_MEDIAN:g}× en p95 ≤ {TARGET_P95:g}× de baseline (/over/, zelfde gebruiker).")
+    print(f"Targets: median ≤ {TARGET_MEDIAN:g}× and p95 ≤ {TARGET_P95:g}× the baseline (/over/, same user).")
 
 
 def main(argv=None):
@@ -241,8 +241,8 @@ def main(argv=None):
         ("caseload", "/clienten/caseload/"),
         ("dossier", f"/clienten/{resident.public_id}/"),
     ]
-    print(f"\nMeten: {args.warmups} opwarmrondes, dan {args.repeats} rondes door de pagina's heen "
-          f"(ingelogd als '{CASEWORKER}', caseload {caseload}, dossier met {dossier_events} tijdlijnregels).\n")
+    print(f"\nMeasuring: {args.warmups} warm-up rounds, then {args.repeats} rounds through the pages "
+          f"(logged in as '{CASEWORKER}', caseload {caseload}, dossier with {dossier_events} timeline events).\n")
     results = measure(pages, client, args.repeats, args.warmups)
     rows = summarise(results)
     print_table(rows, {"dossier": "/clienten/<uuid>/"})
@@ -280,10 +280,9 @@ def main(argv=None):
         "cpu_count": os.cpu_count(),
     }
     RESULTS_PATH.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    seeded = f"{timings['seed_seconds']:.1f} s" if timings.get("seed_seconds") is not None else "hergebruikt"
-    print(f"\nSeed {data['residents']:_} inwoners: {seeded}; migrate {timings['migrate_seconds']:.1f} s."
-          .replace("_", "."))
-    print(f"Resultaten: {RESULTS_PATH.relative_to(ROOT)}")
+    seeded = f"{timings['seed_seconds']:.1f} s" if timings.get("seed_seconds") is not None else "reused"
+    print(f"\nSeed {data['residents']:,} residents: {seeded}; migrate {timings['migrate_seconds']:.1f} s.")
+    print(f"Results: {RESULTS_PATH.relative_to(ROOT)}")
     return 0
 
 

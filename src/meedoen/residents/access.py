@@ -7,7 +7,7 @@
   read-only.
 - beleidsmedewerker, partner, functioneel beheerder, inwoner: no named dossiers here (they have their own screens).
 """
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -43,16 +43,20 @@ def can_edit(user, resident):
     return user.role in EDIT_ROLES and visible_residents(user).filter(pk=resident.pk).exists()
 
 
-def get_resident_or_deny(request, public_id, *, for_edit=False):
-    """Fetch a dossier the user may see (or edit). A refused attempt is audited and raises 403."""
+def get_resident_or_deny(request, public_id, *, for_edit=False, select_related=()):
+    """Fetch a dossier the user may see (or edit), in one query when allowed.
+
+    A refused attempt (the dossier exists but is not the user's to see) is audited and raises 403; an unknown id
+    gives 404.
+    """
     try:
-        resident = Resident.objects.get(public_id=public_id)
-    except (Resident.DoesNotExist, ValueError, TypeError):
+        resident = visible_residents(request.user).select_related(*select_related).filter(public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):
         raise Http404
-    allowed = visible_residents(request.user).filter(pk=resident.pk).exists()
-    if allowed and for_edit:
-        allowed = request.user.role in EDIT_ROLES
-    if not allowed:
-        audit.record(request, audit.AuditEntry.Action.DENIED, resident=resident, detail={"edit": for_edit})
-        raise PermissionDenied("Geen toegang tot dit dossier.")
-    return resident
+    if resident is not None and (not for_edit or request.user.role in EDIT_ROLES):
+        return resident
+    denied = resident or Resident.objects.filter(public_id=public_id).only("pk").first()
+    if denied is None:
+        raise Http404
+    audit.record(request, audit.AuditEntry.Action.DENIED, resident=denied, detail={"edit": for_edit})
+    raise PermissionDenied("Geen toegang tot dit dossier.")

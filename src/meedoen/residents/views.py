@@ -1,10 +1,14 @@
 """Staff screens for the dossier: search, caseload, team overview, dossier, edit, reassign. Views stay thin."""
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,8 +21,15 @@ from . import services
 from .access import get_resident_or_deny, visible_residents
 from .caseload import team_overview
 from .forms import ReassignForm, ResidentForm, ResidentRegistrationForm, ResidentSearchForm
+from .choices import Intensity
 from .models import DossierEvent, Resident
 
+UUID_PLACEHOLDER = uuid.UUID(int=0)
+
+CASELOAD_FIELDS = (
+    "public_id", "first_name", "name_prefix", "last_name", "date_of_birth", "segment", "intensity", "ladder_step",
+    "last_assessed_on", "neighbourhood__name",
+)
 CASELOAD_SORTS = {
     "naam": ("last_name", "first_name"),
     "segment": ("segment", "last_name"),
@@ -77,9 +88,34 @@ def search(request):
     return render(request, template, context)
 
 
+def caseload_rows(residents, profile):
+    """Plain rows for the caseload table, prepared once: a caseload of 350 is read many times a day."""
+    today = timezone.localdate()
+    labels = {g.code: g.label for g in profile.groups}
+    intensity = dict(Intensity.choices)
+    dossier_prefix = reverse("residents:dossier", args=[UUID_PLACEHOLDER]).replace(str(UUID_PLACEHOLDER), "")
+    return [
+        {
+            "url": f"{dossier_prefix}{r.public_id}/",
+            "name": r.full_name,
+            "age": r.age_on(today),
+            "neighbourhood": r.neighbourhood.name,
+            "segment": r.segment,
+            "segment_label": labels.get(r.segment, r.segment or "–"),
+            "intensity": intensity.get(r.intensity, r.intensity),
+            "ladder_step": r.ladder_step or "–",
+            "last_assessed_on": r.last_assessed_on.strftime("%d-%m-%Y") if r.last_assessed_on else "–",
+        }
+        for r in residents
+    ]
+
+
 def _caseload_page(request, caseworker):
     profile = _profile(request)
-    qs = visible_residents(request.user).filter(current_caseworker=caseworker).select_related("neighbourhood")
+    qs = (
+        visible_residents(request.user).filter(current_caseworker=caseworker).select_related("neighbourhood")
+        .only(*CASELOAD_FIELDS)
+    )
     segment = request.GET.get("segment", "")
     if segment:
         qs = qs.filter(segment=segment)
@@ -89,6 +125,7 @@ def _caseload_page(request, caseworker):
     return {
         "caseworker": caseworker,
         "page": page,
+        "rows": caseload_rows(page, profile),
         "profile": profile,
         "segment": segment,
         "sort": sort,
@@ -132,29 +169,68 @@ def team(request):
 
 @login_required
 def dossier(request, public_id):
-    resident = get_resident_or_deny(request, public_id)
-    resident = (
-        type(resident).objects.select_related("neighbourhood", "current_caseworker", "municipality").get(pk=resident.pk)
+    resident = get_resident_or_deny(
+        request, public_id, select_related=("neighbourhood", "current_caseworker", "municipality")
     )
     audit.record(request, AuditEntry.Action.VIEW, resident=resident)
-    profile = _profile(request)
-    assessment = resident.assessments.select_related("assessed_by", "policy_profile").first()
+    profile = active_profile(resident.municipality)
+    assessment = resident.assessments.select_related("assessed_by").first()
+    if assessment is not None and assessment.policy_profile_id == profile.pk:
+        assessment.policy_profile = profile  # the usual case; an older version is loaded on access
     context = {
         "resident": resident,
         "profile": profile,
         "assessment": assessment,
-        "ladder": list(resident.ladder_measurements.select_related("measured_by")[:8]),
-        "zrm": list(resident.zrm_measurements.all()[:4]),
-        "assignments": list(resident.assignments.select_related("caseworker", "team")[:10]),
+        "ladder": list(resident.ladder_measurements.only("resident", "step", "measured_on")[:8]),
+        "zrm": list(resident.zrm_measurements.defer("note", "measured_by")[:4]),
+        "assignments": list(
+            resident.assignments.select_related("caseworker", "team").only(
+                "resident", "started_on", "ended_on", "reason", "handover_note", "caseworker__first_name",
+                "caseworker__last_name", "caseworker__username", "team__name",
+            )[:10]
+        ),
         "timeline": _timeline_page(resident, 1),
         "can_edit": request.user.role in (Role.CASEWORKER, Role.TEAM_LEAD),
     }
     return render(request, "residents/dossier.html", context)
 
 
+class TimelinePage(list):
+    """One page of the timeline, newest first, as plain rows. Fetches one row extra instead of counting a long
+    history, and formats each row once (labels are looked up once per page, not per row)."""
+
+    def __init__(self, events, number, size):
+        kinds = {value: str(label) for value, label in DossierEvent.Kind.choices}
+        super().__init__(
+            {
+                "iso": local.isoformat(),
+                "when": local.strftime("%d-%m-%Y %H:%M"),
+                "kind": kinds.get(e.kind, e.kind),
+                "summary": e.summary,
+                "actor": e.actor.get_full_name() or e.actor.username if e.actor else "",
+            }
+            for e in events[:size]
+            for local in [timezone.localtime(e.occurred_at)]
+        )
+        self.number = number
+        self._has_next = len(events) > size
+
+    def has_next(self):
+        return self._has_next
+
+    def next_page_number(self):
+        return self.number + 1
+
+
 def _timeline_page(resident, number):
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    size = settings.MEEDOEN_TIMELINE_PAGE_SIZE
     events = DossierEvent.objects.filter(resident=resident).select_related("actor").order_by("-occurred_at", "-id")
-    return Paginator(events, settings.MEEDOEN_TIMELINE_PAGE_SIZE).get_page(number)
+    start = (number - 1) * size
+    return TimelinePage(list(events[start:start + size + 1]), number, size)
 
 
 @login_required
@@ -162,7 +238,8 @@ def timeline(request, public_id):
     resident = get_resident_or_deny(request, public_id)
     audit.record(request, AuditEntry.Action.VIEW, resident=resident, detail={"part": "timeline"})
     page = _timeline_page(resident, request.GET.get("pagina", 1))
-    return render(request, "residents/_timeline.html", {"resident": resident, "timeline": page})
+    template = "residents/_timeline.html" if request.htmx else "residents/timeline_page.html"
+    return render(request, template, {"resident": resident, "timeline": page})
 
 
 @login_required

@@ -196,7 +196,8 @@ def test_timeline_is_paginated(caseworker_client, resident, caseworker):
         add_event(resident, "note", f"Notitie nummer {i}", caseworker)
     page = caseworker_client.get(dossier_url(resident)).text
     assert "Notitie nummer 59" in page and "Notitie nummer 5 " not in page
-    more = caseworker_client.get(reverse("residents:timeline", args=[resident.public_id]), {"pagina": 3})
+    more = caseworker_client.get(reverse("residents:timeline", args=[resident.public_id]), {"pagina": 3},
+                                 HTTP_HX_REQUEST="true")
     assert more.status_code == 200 and "Notitie nummer 0" in more.text
 
 
@@ -260,3 +261,10 @@ def test_continuity_counts_only_real_changes_of_caseworker(resident, team_lead, 
     assign_caseworker(resident, new_cw, actor=team_lead, reason="Verhuisd binnen de stad")
     rows = {row.caseworker: row for row in team_overview(team, profile)}
     assert rows[new_cw].changes_12m == 1 and rows[new_cw].total == 1 and rows[caseworker].total == 0
+
+
+def test_older_timeline_without_javascript_is_a_full_page(caseworker_client, resident, caseworker):
+    for i in range(30):
+        add_event(resident, "note", f"Notitie nummer {i}", caseworker)
+    page = caseworker_client.get(reverse("residents:timeline", args=[resident.public_id]), {"pagina": 2})
+    assert page.status_code == 200 and "Terug naar het dossier" in page.text and "<html" in page.text
