@@ -62,12 +62,17 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "meedoen.accounts",
     "meedoen.organisation",
     "meedoen.policy",
     "meedoen.residents",
     "meedoen.assessment",
     "meedoen.audit",
+    "meedoen.guidance",
+    "meedoen.outreach",
+    "meedoen.letters",
     "meedoen.demo",
 ]
 
@@ -229,7 +234,9 @@ LOGGING = {
     },
 }
 
-# Django's built-in tasks backport: inline in development/tests, a database-backed worker in production.
+# Task runner: the django-tasks backport of Django's built-in tasks. Inline (ImmediateBackend) in development and
+# tests; in production TASKS_BACKEND=django_tasks_db.DatabaseBackend with `manage.py db_worker` processes, and cron
+# calling `manage.py run_scheduled` for the nightly and hourly jobs (see docs/operations.md).
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 # Meedoen's own settings

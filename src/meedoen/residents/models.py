@@ -84,6 +84,15 @@ class Resident(models.Model):
     estimated_months_to_work = models.PositiveSmallIntegerField(_("geschatte maanden tot werk"), null=True, blank=True)
     ladder_step = models.PositiveSmallIntegerField(_("trede participatieladder"), null=True, blank=True)
     last_assessed_on = models.DateField(_("laatst ingeschat"), null=True, blank=True)
+    # Follow-up (DESIGN §4.1): every resident in guidance always has a next-contact date. Kept up to date by
+    # meedoen.guidance.followup from the plan and the profile's contact norms.
+    last_contact_on = models.DateField(_("laatste contact"), null=True, blank=True)
+    next_contact_on = models.DateField(_("volgend contact uiterlijk"), null=True, blank=True)
+    next_contact_rule = models.CharField(_("regel volgend contact"), max_length=200, blank=True)
+    guidance_status = models.CharField(
+        _("begeleiding"), max_length=12, choices=[("active", _("Actief")), ("ended", _("Beëindigd"))],
+        default="active",
+    )
 
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
     created_at = models.DateTimeField(auto_now_add=True)
@@ -100,6 +109,7 @@ class Resident(models.Model):
             models.Index(fields=["neighbourhood"]),
             models.Index(fields=["segment"]),
             models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["current_caseworker", "next_contact_on"]),
         ]
 
     def __str__(self):
