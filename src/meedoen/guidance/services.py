@@ -23,6 +23,6 @@ def create_task(resident, *, kind, title, due_on, source_key="", assigned_to=Non
             )
     except IntegrityError:  # a concurrent run created it first
         return Task.objects.get(resident=resident, source_key=source_key), False
-    add_event(resident, DossierEvent.Kind.NOTE, f"Taak: {task.title} (uiterlijk {due_on:%d-%m-%Y})", actor,
+    add_event(resident, DossierEvent.Kind.TASK, f"Taak: {task.title} (uiterlijk {due_on:%d-%m-%Y})", actor,
               policy_profile)
     return task, True
