@@ -7,6 +7,16 @@ from meedoen.residents.services import assign_caseworker
 from meedoen.tests.factories import MunicipalityFactory, NeighbourhoodFactory, ResidentFactory, TeamFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_profile_cache():
+    """Each test has its own database rows; never reuse a profile instance cached by an earlier test."""
+    from meedoen.policy.services import clear_profile_cache
+
+    clear_profile_cache()
+    yield
+    clear_profile_cache()
+
+
 @pytest.fixture
 def presets(db):
     load_presets()

@@ -184,3 +184,18 @@ def test_invalid_draft_cannot_be_approved(loaded):
         services.approve(draft, UserFactory())
     draft.refresh_from_db()
     assert draft.status == PolicyProfile.Status.DRAFT
+
+
+def test_active_profile_cache_is_cleared_when_a_version_is_approved(db):
+    import datetime as dt
+
+    from meedoen.policy import services
+    from meedoen.tests.factories import MunicipalityFactory, UserFactory
+
+    load_presets()
+    municipality = MunicipalityFactory(policy_key="rotterdam")
+    first = services.active_profile(municipality, dt.date(2026, 6, 1))
+    assert services.active_profile(municipality, dt.date(2026, 6, 1)) is first  # cached
+    draft = services.copy_as_draft(first, effective_from=dt.date(2026, 5, 1))
+    services.approve(draft, UserFactory(municipality=municipality))
+    assert services.active_profile(municipality, dt.date(2026, 6, 1)).version == draft.version

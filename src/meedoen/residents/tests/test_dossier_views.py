@@ -170,6 +170,7 @@ def _grow_history(resident, actor, n):
 
 def test_dossier_query_count_does_not_grow_with_history(caseworker_client, resident, caseworker):
     counts = []
+    caseworker_client.get(dossier_url(resident))  # warm the process caches (active policy profile)
     for target in (1, 10, 50):
         _grow_history(resident, caseworker, target - resident.ladder_measurements.count())
         with CaptureQueriesContext(connection) as ctx:
@@ -180,6 +181,7 @@ def test_dossier_query_count_does_not_grow_with_history(caseworker_client, resid
 
 def test_caseload_query_count_does_not_grow_with_caseload(caseworker_client, caseworker, municipality, neighbourhood):
     counts = []
+    caseworker_client.get(reverse("residents:caseload"))  # warm the process caches (active policy profile)
     for size in (1, 10, 50):
         while Resident.objects.filter(current_caseworker=caseworker).count() < size:
             r = ResidentFactory(municipality=municipality, neighbourhood=neighbourhood)
