@@ -23,9 +23,11 @@ from .caseload import team_overview
 from .forms import ReassignForm, ResidentForm, ResidentRegistrationForm, ResidentSearchForm
 from .choices import Intensity
 from .models import DossierEvent, Resident
+from .tabs import dossier_context
 
 UUID_PLACEHOLDER = uuid.UUID(int=0)
 
+DOSSIER_HEADER_RELATED = ("neighbourhood", "current_caseworker", "municipality")
 CASELOAD_FIELDS = (
     "public_id", "first_name", "name_prefix", "last_name", "date_of_birth", "segment", "intensity", "ladder_step",
     "last_assessed_on", "neighbourhood__name",
@@ -170,16 +172,15 @@ def team(request):
 @login_required
 def dossier(request, public_id):
     resident = get_resident_or_deny(
-        request, public_id, select_related=("neighbourhood", "current_caseworker", "municipality")
+        request, public_id, select_related=DOSSIER_HEADER_RELATED
     )
     audit.record(request, AuditEntry.Action.VIEW, resident=resident)
-    profile = active_profile(resident.municipality)
+    context = dossier_context(request, resident, "overview")
+    profile = context["profile"]
     assessment = resident.assessments.select_related("assessed_by").first()
     if assessment is not None and assessment.policy_profile_id == profile.pk:
         assessment.policy_profile = profile  # the usual case; an older version is loaded on access
-    context = {
-        "resident": resident,
-        "profile": profile,
+    context.update({
         "assessment": assessment,
         "ladder": list(resident.ladder_measurements.only("resident", "step", "measured_on")[:8]),
         "zrm": list(resident.zrm_measurements.defer("note", "measured_by")[:4]),
@@ -190,8 +191,7 @@ def dossier(request, public_id):
             )[:10]
         ),
         "timeline": _timeline_page(resident, 1),
-        "can_edit": request.user.role in (Role.CASEWORKER, Role.TEAM_LEAD),
-    }
+    })
     return render(request, "residents/dossier.html", context)
 
 
@@ -235,11 +235,14 @@ def _timeline_page(resident, number):
 
 @login_required
 def timeline(request, public_id):
-    resident = get_resident_or_deny(request, public_id)
+    resident = get_resident_or_deny(request, public_id, select_related=DOSSIER_HEADER_RELATED)
     audit.record(request, AuditEntry.Action.VIEW, resident=resident, detail={"part": "timeline"})
     page = _timeline_page(resident, request.GET.get("pagina", 1))
-    template = "residents/_timeline.html" if request.htmx else "residents/timeline_page.html"
-    return render(request, template, {"resident": resident, "timeline": page})
+    if request.htmx:
+        return render(request, "residents/_timeline.html", {"resident": resident, "timeline": page})
+    context = dossier_context(request, resident, "timeline")
+    context["timeline"] = page
+    return render(request, "residents/timeline_page.html", context)
 
 
 @login_required
