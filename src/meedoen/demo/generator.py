@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import importlib
 import itertools
 import math
 import random
@@ -504,6 +505,7 @@ class DemoGenerator:
         self.rng = random.Random(f"{preset}:{seed}")
         self.city, _rest = city_for(preset)
         self.tz = timezone.get_default_timezone()
+        self.extension_counts = {}
 
     # -- entry point --------------------------------------------------------------------------------------------------
 
@@ -526,8 +528,21 @@ class DemoGenerator:
                      f"{caseworkers} klantmanagers, {len(self.users)} medewerkers  "
                      f"({time.perf_counter() - started:.1f} s)")
             self._residents(started)
+            self._extensions(started)
         seconds = time.perf_counter() - started
         return Summary(self.municipality, self.profile, seconds, self._counts(), self.logins)
+
+    def _extensions(self, started):
+        """Let other domains add their demo data (outreach, guidance, …) for this municipality.
+
+        Each gets its own random stream derived from the seed, so adding one never changes the others' data.
+        """
+        for name, seeder in demo_extensions():
+            rng = random.Random(f"{self.preset}:{self.seed}:{name}")
+            counts = seeder(self.municipality, rng, self.today) or {}
+            self.extension_counts.update(counts)
+            self.log(f"  {name}: {', '.join(f'{k} {v}' for k, v in counts.items())}  "
+                     f"({time.perf_counter() - started:.1f} s)")
 
     def _profile(self):
         profile = PolicyProfile.objects.active_for(self.preset, self.today) or (
@@ -1045,6 +1060,7 @@ class DemoGenerator:
             "metingen participatieladder": LadderMeasurement.objects.filter(resident__municipality=m).count(),
             "metingen ZRM": ZRMMeasurement.objects.filter(resident__municipality=m).count(),
             "tijdlijnregels": DossierEvent.objects.filter(resident__municipality=m).count(),
+            **self.extension_counts,
         }
 
 
@@ -1064,6 +1080,18 @@ class ResidentPlan:
     def attach(self):
         for row in itertools.chain(self.assignments, self.assessments, self.ladders, self.zrms, self.events):
             row.resident = self.resident
+
+
+# Demo data of other domains, in order: (name, "module:function"). Each function takes (municipality, rng, today)
+# and returns a dict of counts for the summary.
+DEMO_EXTENSIONS = [
+]
+
+
+def demo_extensions():
+    for name, path in DEMO_EXTENSIONS:
+        module_name, function_name = path.split(":")
+        yield name, getattr(importlib.import_module(module_name), function_name)
 
 
 def seed(preset: str, residents: int, seed: int = 42, *, today=None, log=None) -> Summary:
