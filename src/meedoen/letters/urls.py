@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "letters"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/pdf/", views.pdf_download, name="pdf"),
+    path("inwoner/<uuid:public_id>/", views.resident_letters, name="resident"),
+    path("batch/", views.batch, name="batch"),
+]
