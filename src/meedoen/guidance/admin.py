@@ -1,0 +1,58 @@
+"""Admin views for functional administrators: read the guidance records; changes go through the screens."""
+from django.contrib import admin
+
+from .models import ActionPlan, Conversation, GuidanceEnding, PlanStep, Reorientation, Task
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "due_on", "status", "assigned_to")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("resident",)
+
+
+class PlanStepInline(admin.TabularInline):
+    model = PlanStep
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(ReadOnlyAdmin):
+    list_display = ("resident_id", "version", "status", "route", "review_on", "signed_on")
+    list_filter = ("status", "route")
+    inlines = [PlanStepInline]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyAdmin):
+    list_display = ("resident_id", "held_on", "where", "refusal", "routing")
+    list_filter = ("where", "refusal", "routing")
+
+
+@admin.register(GuidanceEnding)
+class GuidanceEndingAdmin(ReadOnlyAdmin):
+    list_display = ("resident_id", "ended_on", "reason")
+    list_filter = ("reason",)
+
+
+@admin.register(Reorientation)
+class ReorientationAdmin(ReadOnlyAdmin):
+    list_display = ("resident_id", "on_date", "from_route", "to_route", "reopened")
