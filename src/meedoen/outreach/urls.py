@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "outreach"
-urlpatterns = []
+urlpatterns = [
+    path("", views.campaign_list, name="campaigns"),
+    path("nieuw/", views.campaign_create, name="campaign_create"),
+    path("<int:pk>/", views.campaign_detail, name="campaign"),
+    path("<int:pk>/versturen/", views.campaign_send, name="campaign_send"),
+    path("<int:pk>/tijdsloten/", views.slots, name="slots"),
+    path("tijdsloten/<int:pk>/verwijderen/", views.slot_delete, name="slot_delete"),
+    path("afspraken/<int:pk>/aanwezigheid/", views.attendance, name="attendance"),
+    path("benadering/<int:pk>/", views.outreach_detail, name="outreach"),
+    path("benadering/<int:pk>/oproep/", views.outreach_convoke, name="convoke"),
+    path("benadering/<int:pk>/huisbezoek/", views.outreach_home_visit, name="home_visit"),
+    path("benadering/<int:pk>/contact/", views.outreach_contact, name="contact"),
+    path("benadering/<int:pk>/afsluiten/", views.outreach_close, name="close"),
+    path("benadering/<int:pk>/veiligheid/", views.outreach_danger, name="danger"),
+    path("inwoner/<uuid:public_id>/", views.contact_preferences, name="preferences"),
+    # Public: the personal booking link from the letter (no login).
+    path("afspraak/<str:token>/", views.book, name="book"),
+]
