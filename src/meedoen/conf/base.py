@@ -244,3 +244,8 @@ MEEDOEN_DEMO_RESIDENTS = int(env("DEMO_RESIDENTS", "2000"))
 MEEDOEN_DEMO_PRESET = env("DEMO_PRESET", "rotterdam")
 MEEDOEN_TIMELINE_PAGE_SIZE = 25
 MEEDOEN_CASELOAD_PAGE_SIZE = 50
+# The address residents reach the public booking pages on (the link and QR code in invitation letters).
+MEEDOEN_PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Message channels: {"email": "dotted.path.Backend", "sms": ...}; the default development backend records what would
+# be sent (outreach.channels). Set real backends per installation.
+MEEDOEN_OUTREACH_CHANNELS = {}

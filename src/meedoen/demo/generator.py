@@ -1085,6 +1085,8 @@ class ResidentPlan:
 # Demo data of other domains, in order: (name, "module:function"). Each function takes (municipality, rng, today)
 # and returns a dict of counts for the summary.
 DEMO_EXTENSIONS = [
+    ("uitnodigingen", "meedoen.outreach.demo:seed_outreach"),
+    ("begeleiding", "meedoen.guidance.demo:seed_guidance"),
 ]
 
 

@@ -211,7 +211,7 @@ def seed_guidance(municipality, rng, today):
             resident_id=previous.resident_id, version=2, previous_id=previous.pk, route=route,
             goals=_goal(route) + " Uren voorzichtig uitgebreid.", capacity_hours_per_week=min(Decimal(20),
                                                                                               capacity + 4),
-            review_on=day + dt.timedelta(days=rng.randint(60, min(norm, 182) + 30)), created_by_id=caseworker,
+            review_on=day + dt.timedelta(days=rng.randint(min(60, norm), min(norm, 182) + 30)), created_by_id=caseworker,
             created_at=at(day), policy_profile=profile, status=ActionPlan.Status.SIGNED, signed_on=day,
             signature_method="paper", signature_recorded_by_id=caseworker,
         ))

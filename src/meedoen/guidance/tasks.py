@@ -24,3 +24,9 @@ def refresh_follow_up(municipality_id: int | None = None) -> dict:
         except PolicyProfile.DoesNotExist:  # no approved profile in force: nothing to compute norms from
             changed[str(municipality.pk)] = None
     return changed
+
+
+# Read by `manage.py run_scheduled` (see outreach/management/commands/run_scheduled.py).
+SCHEDULED_TASKS = {
+    "nightly": [refresh_follow_up],
+}

@@ -911,7 +911,8 @@ def _step_registered_letter(outreach, step, params, profile, actor):
     step.appointment = appointment
     texts = _appointment_texts(appointment)
     step.outcome = f"Aangetekende brief met oproep voor {texts['date']} om {texts['time']}{texts['where']}"
-    add_event(outreach.resident, DossierEvent.Kind.LETTER, step.outcome, actor, profile)
+    # The letter itself is on the timeline already (issue_letter); this is the appointment it convokes to.
+    add_event(outreach.resident, DossierEvent.Kind.APPOINTMENT, step.outcome, actor, profile)
 
 
 def _step_no_show_action(outreach, step, params, profile, actor):
@@ -937,7 +938,8 @@ def _step_no_show_action(outreach, step, params, profile, actor):
     outreach.status = Outreach.Status.WAITING
     outreach.respond_by = respond_by
     outreach.staff_note = "Wacht op reactie op de no show-actie; leg contact vast als de inwoner reageert"
-    add_event(outreach.resident, DossierEvent.Kind.LETTER, step.outcome, actor, profile)
+    # The letter itself is on the timeline already (issue_letter); this records the deadline it sets.
+    add_event(outreach.resident, DossierEvent.Kind.NOTE, step.outcome, actor, profile)
 
 
 def _step_home_visit(outreach, step, params, profile, actor):

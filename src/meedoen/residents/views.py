@@ -1,4 +1,5 @@
 """Staff screens for the dossier: search, caseload, team overview, dossier, edit, reassign. Views stay thin."""
+import datetime
 import uuid
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.guidance.handover import summary_text as handover_text
 from meedoen.policy.services import active_profile
 
 from . import services
@@ -44,7 +46,7 @@ CASELOAD_SORTS = {
 def home(request):
     role = request.user.role
     if role == Role.CASEWORKER:
-        return redirect("residents:caseload")
+        return redirect("guidance:worklist")
     if role == Role.TEAM_LEAD:
         return redirect("residents:team")
     if role == Role.NEIGHBOURHOOD_WORKER:
@@ -284,7 +286,15 @@ def reassign(request, public_id):
         raise PermissionDenied
     resident = get_resident_or_deny(request, public_id, for_edit=True)
     caseworkers = User.objects.filter(team=request.user.team, role=Role.CASEWORKER, is_active=True)
-    form = ReassignForm(request.POST if request.method == "POST" else None, caseworkers=caseworkers)
+    history = list(resident.assignments.select_related("caseworker").order_by("-started_on", "-pk"))
+    # A fixed caseworker gives trust: propose someone who knew the resident before, if they are in the team.
+    team_ids = set(caseworkers.values_list("pk", flat=True))
+    earlier = next((a.caseworker for a in history
+                    if a.caseworker_id != resident.current_caseworker_id and a.caseworker_id in team_ids), None)
+    year_ago = timezone.localdate() - datetime.timedelta(days=365)
+    changes_last_year = sum(1 for a in history[:-1] if a.started_on >= year_ago)  # the first assignment is no change
+    initial = {"handover_note": handover_text(resident), "caseworker": earlier.pk if earlier else None}
+    form = ReassignForm(request.POST if request.method == "POST" else None, caseworkers=caseworkers, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.assign_caseworker(
             resident, form.cleaned_data["caseworker"], actor=request.user, reason=form.cleaned_data["reason"],
@@ -293,7 +303,10 @@ def reassign(request, public_id):
         audit.record(request, AuditEntry.Action.UPDATE, resident=resident, detail={"fields": ["current_caseworker"]})
         messages.success(request, _("De klantmanager is gewijzigd. De overdracht staat in het dossier."))
         return redirect("residents:dossier", public_id=resident.public_id)
-    return render(request, "residents/reassign.html", {"resident": resident, "form": form})
+    audit.record(request, AuditEntry.Action.VIEW, resident=resident, detail={"part": "handover"})
+    return render(request, "residents/reassign.html", {
+        "resident": resident, "form": form, "earlier_caseworker": earlier, "changes_last_year": changes_last_year,
+    })
 
 
 @login_required

@@ -53,6 +53,9 @@ def login(page, live_server, username):
 
 def test_caseworker_searches_opens_dossier_and_records_an_assessment(page, live_server, resident, caseworker):
     login(page, live_server, caseworker.username)
+    expect(page.get_by_role("heading", name="Mijn werklijst")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Mijn caseload").click()
     expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
     assert serious_violations(page) == []
 

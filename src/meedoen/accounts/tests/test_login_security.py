@@ -33,7 +33,7 @@ def test_pages_send_a_strict_content_security_policy(caseworker_client):
 @pytest.mark.parametrize(
     "role, target",
     [
-        (Role.CASEWORKER, "residents:caseload"),
+        (Role.CASEWORKER, "guidance:worklist"),
         (Role.TEAM_LEAD, "residents:team"),
         (Role.NEIGHBOURHOOD_WORKER, "residents:search"),
         (Role.ANALYST, "policy:list"),

@@ -221,6 +221,22 @@ def test_team_lead_reassigns_with_a_warm_handover(client, resident, team_lead, m
     assert overview.status_code == 200 and "Sanne" in overview.text
 
 
+def test_reassign_screen_proposes_the_earlier_caseworker_and_prefills_the_warm_handover(
+        client, resident, team_lead, municipality, team, caseworker):
+    other = UserFactory(municipality=municipality, team=team, role=Role.CASEWORKER, first_name="Sanne",
+                        last_name="de Vries")
+    assign_caseworker(resident, other, actor=team_lead, reason="Verlof")
+    client.force_login(team_lead)
+    page = client.get(reverse("residents:reassign", args=[resident.public_id]))
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.initial["caseworker"] == caseworker.pk  # a familiar face first
+    assert resident.first_name in form.initial["handover_note"]
+    assert page.context["changes_last_year"] == 1
+    assert "Warme overdracht" in page.text and "al 1 keer een andere klantmanager" in page.text
+    assert AuditEntry.objects.filter(resident_id=resident.pk, actor=team_lead, action="view").exists()
+
+
 def test_bsn_is_scrubbed_from_log_records(resident):
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "lookup failed for %s", (resident.bsn,), None)
     ScrubBSNFilter().filter(record)
