@@ -31,6 +31,10 @@ class User(AbstractUser):
         "organisation.Neighbourhood", on_delete=models.SET_NULL, null=True, blank=True, related_name="workers",
         verbose_name=_("wijk"), help_text=_("Voor wijkteammedewerkers: de wijk waarvoor zij werken."),
     )
+    provider = models.ForeignKey(
+        "offer.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        verbose_name=_("partnerorganisatie"), help_text=_("Voor medewerkers van een partner: hun organisatie."),
+    )
     intensive_caseload = models.BooleanField(
         _("intensieve caseload"), default=False,
         help_text=_("Klantmanager met een kleine, intensieve caseload (bijv. extra aandacht, Fallmanager, IPS)."),

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "meedoen.guidance",
     "meedoen.outreach",
     "meedoen.letters",
+    "meedoen.offer",
+    "meedoen.referrals",
     "meedoen.demo",
 ]
 
