@@ -17,6 +17,18 @@ def _fresh_profile_cache():
     clear_profile_cache()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Dutch): a request in an earlier test may have activated another
+    language in this thread (LocaleMiddleware does not reset it), which would change number and date formats."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def presets(db):
     load_presets()

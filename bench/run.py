@@ -5,11 +5,14 @@ Pages are compared with a baseline measured in the same run: /over/ renders the 
 logged-in caseworker without any data, so the ratio shows what the data costs, independent of the machine.
 Targets: median ≤ 5× and p95 ≤ 8× the baseline. The script prints PASS/FAIL per page but always exits 0;
 the figures are also written to .bench/results.json. See bench/README.md.
+
+Other domains add their pages and batch measurements as bench sections: modules in bench/ listed in SECTIONS.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import math
 import os
@@ -20,6 +23,7 @@ import time
 import traceback
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".bench"
@@ -28,9 +32,24 @@ RESULTS_PATH = BENCH_DIR / "results.json"
 TARGET_MEDIAN = 5.0
 TARGET_P95 = 8.0
 CASEWORKER = "klantmanager"
+# The DATABASE_URL this run was started with (setup_django points DATABASE_URL at the bench file): a section may use
+# it, e.g. to find a PostgreSQL server.
+ORIGINAL_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+# Bench sections: modules in bench/, run in this order. Each may define any of
+#   add_arguments(parser)  its command-line options;
+#   prepare(ctx) -> [(name, url), ...]  data it needs (after seeding) and pages to time with the others;
+#   run(ctx) -> [row, ...]  batch measurements after the pages; a row is a dict with name, data, value, unit,
+#                           baseline, ratio (and optionally baseline_name, target, pass, error, extra), see print_batch.
+# ctx is a SimpleNamespace with args, caseworker, client (logged in as the caseworker) and data (sizes for the report).
+SECTIONS = ["guidance_loop", "offer"]
 
 
-def parse_args(argv=None):
+def load_sections():
+    return [importlib.import_module(name) for name in SECTIONS]
+
+
+def parse_args(argv=None, sections=()):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=40_000, help="number of residents to seed (default 40000)")
     parser.add_argument("--preset", default="rotterdam", help="policy profile preset (default rotterdam)")
@@ -41,6 +60,9 @@ def parse_args(argv=None):
                         help="timeline events added to the measured dossier (default 2000)")
     parser.add_argument("--reuse-db", action="store_true",
                         help="keep .bench/bench.sqlite3 if it already holds the same preset and size (skip seeding)")
+    for section in sections:
+        if hasattr(section, "add_arguments"):
+            section.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -214,8 +236,31 @@ def print_table(rows, public_url_names):
     print(f"Targets: median ≤ {TARGET_MEDIAN:g}× and p95 ≤ {TARGET_P95:g}× the baseline (/over/, same user).")
 
 
+def print_batch(rows):
+    """The sections' batch measurements: value and baseline in the same unit, the ratio, and PASS/FAIL where a row
+    has a target."""
+    if not rows:
+        return
+    header = f"{'measurement':<32} {'data':<44} {'value':>15} {'baseline':>15} {'×':>6}  result"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        if row.get("error"):
+            print(f"{row['name']:<32} {row.get('data') or '':<44} not measured: {row['error']}")
+            continue
+        unit = row.get("unit", "")
+        value = f"{row['value']:.3g} {unit}"
+        baseline = f"{row['baseline']:.3g} {unit}" if row.get("baseline") is not None else "—"
+        ratio = f"{row['ratio']:.2f}" if row.get("ratio") is not None else "—"
+        verdict = ("PASS" if row.get("pass") else "FAIL") if row.get("target") is not None else ""
+        print(f"{row['name']:<32} {row.get('data') or '':<44} {value:>15} {baseline:>15} {ratio:>6}  {verdict}")
+    for note in dict.fromkeys(row["baseline_name"] for row in rows if row.get("baseline_name")):
+        print(f"  baseline: {note}")
+
+
 def main(argv=None):
-    args = parse_args(argv)
+    sections = load_sections()
+    args = parse_args(argv, sections)
     BENCH_DIR.mkdir(exist_ok=True)
     if not args.reuse_db:
         remove_db()
@@ -231,21 +276,33 @@ def main(argv=None):
 
     timings = prepare_data(args)
     caseworker = User.objects.get(username=CASEWORKER)
+    client = Client()
+    client.force_login(caseworker)
+    ctx = SimpleNamespace(args=args, caseworker=caseworker, client=client, data={}, root=ROOT, bench_dir=BENCH_DIR,
+                          original_database_url=ORIGINAL_DATABASE_URL)
+    section_pages = [page for section in sections if hasattr(section, "prepare") for page in section.prepare(ctx)]
     resident, dossier_events = dossier_with_longest_history(caseworker, args.extra_events)
     caseload = Resident.objects.filter(current_caseworker=caseworker).count()
 
-    client = Client()
-    client.force_login(caseworker)
     pages = [
         ("baseline", "/over/"),
         ("caseload", "/clienten/caseload/"),
         ("dossier", f"/clienten/{resident.public_id}/"),
+        *section_pages,
     ]
     print(f"\nMeasuring: {args.warmups} warm-up rounds, then {args.repeats} rounds through the pages "
           f"(logged in as '{CASEWORKER}', caseload {caseload}, dossier with {dossier_events} timeline events).\n")
     results = measure(pages, client, args.repeats, args.warmups)
     rows = summarise(results)
     print_table(rows, {"dossier": "/clienten/<uuid>/"})
+    batch = []
+    for section in sections:
+        if hasattr(section, "run"):
+            print()
+            batch += section.run(ctx)
+    if batch:
+        print()
+        print_batch(batch)
 
     data = {
         "residents": Resident.objects.count(),
@@ -255,6 +312,7 @@ def main(argv=None):
         "caseworkers": User.objects.filter(role="caseworker", is_active=True).count(),
         "caseload_of_measured_caseworker": caseload,
         "events_in_measured_dossier": dossier_events,
+        **ctx.data,
     }
     engine = connection.vendor
     if engine == "sqlite":
@@ -272,6 +330,7 @@ def main(argv=None):
         "warmups": args.warmups,
         "targets": {"median_ratio_max": TARGET_MEDIAN, "p95_ratio_max": TARGET_P95},
         "pages": rows,
+        "batch": batch,
         "python": platform.python_version(),
         "django": django.get_version(),
         "db_engine": engine,

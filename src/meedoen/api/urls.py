@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from meedoen.assessment.api.views import ResidentAssessmentViewSet
 from meedoen.policy.api.views import PolicyProfileViewSet
+from meedoen.referrals.api.views import ProviderReferralViewSet
 from meedoen.residents.api.views import ResidentViewSet
 
 app_name = "api"
@@ -15,5 +16,6 @@ router.register(
     "residents/<uuid:resident_public_id>/assessments", ResidentAssessmentViewSet, basename="resident-assessment"
 )
 router.register("policy-profiles", PolicyProfileViewSet, basename="policy-profile")
+router.register("partner/referrals", ProviderReferralViewSet, basename="partner-referral")
 
 urlpatterns = router.urls

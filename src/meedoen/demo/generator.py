@@ -1086,7 +1086,9 @@ class ResidentPlan:
 # and returns a dict of counts for the summary.
 DEMO_EXTENSIONS = [
     ("uitnodigingen", "meedoen.outreach.demo:seed_outreach"),
+    ("aanbod", "meedoen.offer.demo:seed_offer"),
     ("begeleiding", "meedoen.guidance.demo:seed_guidance"),
+    ("doorverwijzingen", "meedoen.referrals.demo:seed_referrals"),
 ]
 
 

@@ -4,10 +4,13 @@
   and by outreach).
 - refresh_next_contact(): recompute one resident, e.g. after a plan was signed.
 - refresh_all(): the nightly engine for a whole municipality, in bulk.
+
+A placement with a partner (referrals app) that no contact has followed yet also sets a next-contact date.
 """
 import datetime as dt
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from meedoen.policy.services import active_profile
@@ -29,6 +32,14 @@ def _registered_on(created_at):
     return timezone.localdate(created_at) if created_at else None
 
 
+def latest_placement(resident):
+    """The date of the resident's latest placement with a partner (None without one); see the referrals app."""
+    from meedoen.referrals.models import Referral
+
+    return (Referral.objects.filter(resident_id=resident.pk, placed_on__isnull=False).order_by("-placed_on")
+            .values_list("placed_on", flat=True).first())
+
+
 def compute_next_contact(resident, profile=None):
     if resident.guidance_status == "ended":
         return rules.NextContact(None, ENDED_RULE)
@@ -37,6 +48,7 @@ def compute_next_contact(resident, profile=None):
         contact_norms=profile.contact_norms, segment=resident.segment, intensity=resident.intensity,
         last_contact_on=resident.last_contact_on, benefit_start_date=resident.benefit_start_date,
         registered_on=_registered_on(resident.created_at), plan_review_on=plan_review_date(resident),
+        placed_on=latest_placement(resident),
     )
 
 
@@ -70,6 +82,12 @@ def refresh_all(municipality, *, profile=None, batch_size=BULK_BATCH_SIZE) -> in
     reviews = dict(
         ActionPlan.objects.signed().filter(resident__municipality=municipality).values_list("resident_id", "review_on")
     )
+    from meedoen.referrals.models import Referral
+
+    placements = dict(
+        Referral.objects.filter(resident__municipality=municipality, placed_on__isnull=False)
+        .values("resident_id").annotate(latest=Max("placed_on")).values_list("resident_id", "latest").order_by()
+    )
     rows = (
         Resident.objects.filter(municipality=municipality, guidance_status="active")
         .values_list("pk", "segment", "intensity", "last_contact_on", "benefit_start_date", "created_at",
@@ -83,12 +101,13 @@ def refresh_all(municipality, *, profile=None, batch_size=BULK_BATCH_SIZE) -> in
             chunk_size=10000):
         registered = created_at.astimezone(tz).date() if created_at else None
         review = reviews.get(pk)
-        key = (segment, intensity, last_contact, benefit_start, registered, review)
+        placed = placements.get(pk)
+        key = (segment, intensity, last_contact, benefit_start, registered, review, placed)
         result = cache.get(key)
         if result is None:
             result = rules.next_contact_for(
                 contact_norms=norms, segment=segment, intensity=intensity, last_contact_on=last_contact,
-                benefit_start_date=benefit_start, registered_on=registered, plan_review_on=review,
+                benefit_start_date=benefit_start, registered_on=registered, plan_review_on=review, placed_on=placed,
             )
             cache[key] = result
             if len(cache) > 200_000:

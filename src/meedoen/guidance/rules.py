@@ -36,8 +36,10 @@ def contact_norm_days(contact_norms: dict, segment: str, intensity: str) -> int 
 
 
 def next_contact(*, last_contact_on: dt.date | None, started_on: dt.date, norm_days: int | None,
-                 plan_review_on: dt.date | None = None) -> NextContact:
-    """The earliest of: last contact + the profile's norm, and the plan's review date.
+                 plan_review_on: dt.date | None = None, placed_on: dt.date | None = None) -> NextContact:
+    """The earliest of: last contact + the profile's norm, the plan's review date, and — after a placement with a
+    partner that no contact has followed yet — the placement + PLACEMENT_SILENCE_DAYS (DESIGN §4.1: most residents
+    heard nothing after being placed).
 
     Without any contact yet, the first conversation is due at once (from the start of guidance).
     Without a norm (no segment yet), a first assessment is due: 28 days after the last contact or start.
@@ -54,6 +56,9 @@ def next_contact(*, last_contact_on: dt.date | None, started_on: dt.date, norm_d
         candidates = [(base + dt.timedelta(days=norm_days), f"laatste contact + contactnorm {norm_days} dagen")]
     if plan_review_on is not None and (last_contact_on is None or plan_review_on > last_contact_on):
         candidates.append((plan_review_on, "evaluatiedatum van het plan van aanpak"))
+    if placed_on is not None and (last_contact_on is None or placed_on > last_contact_on):
+        candidates.append((placed_on + dt.timedelta(days=PLACEMENT_SILENCE_DAYS),
+                           f"plaatsing bij partner op {placed_on:%d-%m-%Y} + {PLACEMENT_SILENCE_DAYS} dagen"))
     due, rule = min(candidates, key=lambda c: c[0])
     return NextContact(due, rule)
 
@@ -65,13 +70,13 @@ def guidance_start(benefit_start_date: dt.date, registered_on: dt.date | None) -
 
 def next_contact_for(*, contact_norms: dict, segment: str, intensity: str, last_contact_on: dt.date | None,
                      benefit_start_date: dt.date, registered_on: dt.date | None,
-                     plan_review_on: dt.date | None) -> NextContact:
+                     plan_review_on: dt.date | None, placed_on: dt.date | None = None) -> NextContact:
     """next_contact() for one resident from plain values: shared by the single refresh and the nightly bulk run."""
     norm = contact_norm_days(contact_norms, segment, intensity)
     started = last_contact_on if last_contact_on is not None else benefit_start_date
     started = max(started, registered_on) if registered_on else started
     return next_contact(last_contact_on=last_contact_on, started_on=started, norm_days=norm,
-                        plan_review_on=plan_review_on)
+                        plan_review_on=plan_review_on, placed_on=placed_on)
 
 
 # -- can't versus won't -----------------------------------------------------------------------------------------------

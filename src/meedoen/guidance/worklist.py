@@ -1,25 +1,27 @@
 """The worklist: plain rows gathered in a fixed number of queries (whatever the caseload size), classified by the
 pure rules.classify(), and the Dutch reason per signal.
 
-Adding a signal (e.g. the partner issue's "no contact since placement" and "returned by a partner"): fill the row
-field in `build_rows` with one more query keyed by resident id, and the detector in rules.SIGNALS does the rest;
-give it a label and a reason text below.
+Adding a signal: fill the row field in `build_rows` (a correlated subquery in the people statement, as for the
+partner signals "no contact since placement" and "returned by a partner", which read referrals.Referral), and the
+detector in rules.SIGNALS does the rest; give it a label and a reason text below.
 """
 import datetime as dt
 import uuid
 from collections import defaultdict
 from functools import lru_cache
+from html import escape
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import connections
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meedoen.assessment.models import LadderMeasurement
+from meedoen.referrals.models import Referral
+from meedoen.residents.models import Resident
 
 from . import rules
 from .models import ActionPlan, Conversation, Task
@@ -44,9 +46,10 @@ def _formatted(day, fmt, language):
     return date_format(day, fmt)
 
 
-def _d(day, fmt="j F Y"):
-    """A date in the active language; cached, because a worklist repeats the same few hundred dates."""
-    return _formatted(day, fmt, get_language()) if day else ""
+def _d(day, fmt="j F Y", language=None):
+    """A date in the active language (pass it when known); cached, because a worklist repeats the same few hundred
+    dates."""
+    return _formatted(day, fmt, language or get_language()) if day else ""
 
 
 @lru_cache(maxsize=1)
@@ -55,91 +58,138 @@ def _resident_url_prefix():
     return reverse("guidance:resident", args=[placeholder]).replace(f"{placeholder}/", "")
 
 
-def reason(signal):
+@lru_cache(maxsize=8)
+def _reason_texts(language):
+    """The reason sentences in the active language (the argument is the cache key), translated once per process
+    rather than once per signal per row."""
+    return {
+        "overdue_contact": _("Contact had uiterlijk op %(date)s moeten zijn (%(days)s dagen te laat). Regel: %(rule)s."),
+        "no_contact_since_placement": _("Geplaatst op %(date)s en sindsdien geen contact (%(days)s dagen)."),
+        "returned_by_partner": _("Teruggemeld door de partner op %(date)s; nog geen contact daarna."),
+        "task_due": _("Taak: %(title)s (uiterlijk %(date)s)."),
+        "task_more": _("En nog %(n)s andere taken."),
+        "plan_review_overdue": _("De evaluatie van het plan van aanpak was op %(date)s."),
+        "plan_review_due": _("Het plan van aanpak wordt geëvalueerd op %(date)s."),
+        "no_plan_draft": _("Het plan van aanpak is nog niet ondertekend (eerste gesprek op %(date)s)."),
+        "no_plan": _("Nog geen plan van aanpak na het eerste gesprek op %(date)s."),
+        "ladder_never": _("De participatieladder is nog nooit gemeten."),
+        "ladder_due": _("De participatieladder is voor het laatst gemeten op %(date)s (meet minstens twee keer per "
+                        "jaar)."),
+        "never_seen": _("Nog nooit gesproken."),
+        "not_seen_for_a_year": _("Al meer dan een jaar niet gesproken (laatste contact %(date)s)."),
+        "never": _("nooit"),
+    }
+
+
+def reason(signal, language=None):
     """One line in Dutch (B1) that says why this resident is on the worklist."""
+    language = language or get_language()
+    texts = _reason_texts(language)
     d = signal.detail
     code = signal.code
+    on = _formatted(signal.on, "j F Y", language) if signal.on else ""
     if code == "overdue_contact":
-        return _("Contact had uiterlijk op %(date)s moeten zijn (%(days)s dagen te laat). Regel: %(rule)s.") % {
-            "date": _d(signal.on), "days": d["days"], "rule": d["rule"] or "–"}
+        return texts[code] % {"date": on, "days": d["days"], "rule": d["rule"] or "–"}
     if code == "no_contact_since_placement":
-        return _("Geplaatst op %(date)s en sindsdien geen contact (%(days)s dagen).") % {
-            "date": _d(signal.on), "days": d["days"]}
+        return texts[code] % {"date": on, "days": d["days"]}
     if code == "returned_by_partner":
-        return _("Teruggemeld door de partner op %(date)s; nog geen contact daarna.") % {"date": _d(signal.on)}
+        return texts[code] % {"date": on}
     if code == "task_due":
-        text = _("Taak: %(title)s (uiterlijk %(date)s).") % {"title": d["title"], "date": _d(signal.on)}
+        text = texts[code] % {"title": d["title"], "date": on}
         if d["more"]:
-            text += " " + _("En nog %(n)s andere taken.") % {"n": d["more"]}
+            text += " " + texts["task_more"] % {"n": d["more"]}
         return text
     if code == "plan_review_due":
-        if d["overdue"]:
-            return _("De evaluatie van het plan van aanpak was op %(date)s.") % {"date": _d(signal.on)}
-        return _("Het plan van aanpak wordt geëvalueerd op %(date)s.") % {"date": _d(signal.on)}
+        return texts["plan_review_overdue" if d["overdue"] else code] % {"date": on}
     if code == "no_plan":
-        if d["draft"]:
-            return _("Het plan van aanpak is nog niet ondertekend (eerste gesprek op %(date)s).") % {
-                "date": _d(signal.on)}
-        return _("Nog geen plan van aanpak na het eerste gesprek op %(date)s.") % {"date": _d(signal.on)}
+        return texts["no_plan_draft" if d["draft"] else code] % {"date": on}
     if code == "ladder_due":
-        if d["never"]:
-            return _("De participatieladder is nog nooit gemeten.")
-        return _("De participatieladder is voor het laatst gemeten op %(date)s (meet minstens twee keer per jaar).") % {
-            "date": _d(signal.on)}
+        return texts["ladder_never"] if d["never"] else texts[code] % {"date": on}
     if code == "not_seen_for_a_year":
-        if d["never"]:
-            return _("Nog nooit gesproken.")
-        return _("Al meer dan een jaar niet gesproken (laatste contact %(date)s).") % {"date": _d(signal.on)}
+        return texts["never_seen"] if d["never"] else texts[code] % {"date": on}
     return str(SIGNAL_LABELS.get(code, code))
 
 
 def build_rows(residents, today):
     """WorklistRows for the residents in `residents` (a queryset) that are in active guidance. Two queries, however
-    many residents: the residents with their first conversation, signed plan, draft and last ladder measurement as
-    correlated subqueries over indexes, and the open tasks that are due. Rows are read raw (see _raw_rows): this runs
-    on every worklist view, and Django's per-value converters were a third of its time."""
+    many residents: the residents with their first conversation, signed plan, draft, last ladder measurement and
+    latest placement and return by a partner as correlated subqueries over indexes, and the open tasks that are due.
+
+    This runs on every worklist view (a caseload of 350, many times a day), so the two statements are plain SQL
+    built once per process (_sql_texts); only the ids of `residents` are compiled by Django per call, so the access
+    rules stay in that queryset. Rows are read as the driver returns them: Django's per-value converters and query
+    compiler were half of the time of the view."""
     active = residents.filter(guidance_status="active")
-    per_resident = {"resident": OuterRef("pk")}
-    people = (
-        active.annotate(
-            first_conversation=Subquery(Conversation.objects.filter(**per_resident).order_by("held_on")
-                                        .values("held_on")[:1]),
-            signed_review=Subquery(ActionPlan.objects.filter(status=ActionPlan.Status.SIGNED, **per_resident)
-                                   .values("review_on")[:1]),
-            has_draft=Exists(ActionPlan.objects.filter(status=ActionPlan.Status.DRAFT, **per_resident)),
-            last_ladder=Subquery(LadderMeasurement.objects.filter(**per_resident).order_by("-measured_on")
-                                 .values("measured_on")[:1]),
-        )
-        .values_list(*RESIDENT_FIELDS, "first_conversation", "signed_review", "has_draft", "last_ladder")
-        .order_by()
-    )
-    tasks = defaultdict(list)
-    for resident_id, kind, title, due_on in _raw_rows(Task.objects.filter(
-            resident__in=active.values("pk"), status=Task.Status.OPEN, due_on__lte=today).values_list(
-            "resident_id", "kind", "title", "due_on").order_by("due_on", "id")):
-        tasks[resident_id].append(rules.DueTask(kind, title, _date(due_on)))
+    using = active.db
+    connection = connections[using]
+    people_sql, tasks_sql = _sql_texts(using)
+    ids_sql, ids_params = active.values("pk").order_by().query.get_compiler(using).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(tasks_sql.replace("{ids}", ids_sql),
+                       (*ids_params, str(Task.Status.OPEN), connection.ops.adapt_datefield_value(today)))
+        tasks = defaultdict(list)
+        for resident_id, kind, title, due_on in cursor.fetchall():
+            tasks[resident_id].append(rules.DueTask(kind, title, _date(due_on)))
+        cursor.execute(people_sql.replace("{ids}", ids_sql),
+                       (str(ActionPlan.Status.SIGNED), str(ActionPlan.Status.DRAFT), *ids_params))
+        people = cursor.fetchall()
     rows = []
+    no_tasks = ()
     for (pk, public_id, first, prefix, last, next_on, next_rule, last_contact, caseworker_id, first_conversation,
-         signed_review, has_draft, last_ladder) in _raw_rows(people):
+         signed_review, has_draft, last_ladder, placed_on, returned_on) in people:
         signed_review = _date(signed_review)
+        due = tasks.get(pk)
         rows.append(rules.WorklistRow(
             resident_id=pk, name=f"{first} {prefix} {last}" if prefix else f"{first} {last}",
             next_contact_on=_date(next_on), next_contact_rule=next_rule, last_contact_on=_date(last_contact),
             first_conversation_on=_date(first_conversation), has_signed_plan=signed_review is not None,
             has_draft_plan=bool(has_draft), plan_review_on=signed_review, last_ladder_on=_date(last_ladder),
-            due_tasks=tuple(tasks.get(pk, ())), extra={"public_id": public_id, "caseworker_id": caseworker_id},
+            due_tasks=tuple(due) if due else no_tasks, placed_on=_date(placed_on), returned_on=_date(returned_on),
+            extra={"public_id": public_id, "caseworker_id": caseworker_id},
         ))
     return rows
 
 
-def _raw_rows(queryset):
-    """The rows of a values_list() queryset as the database driver returns them, without Django's per-value
-    converters (a third of the worklist's time at a caseload of 350). Dates are converted by _date(), the public id
-    only for the rows that are shown (see present())."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+@lru_cache(maxsize=4)
+def _sql_texts(using):
+    """The two statements of build_rows, from the models' table and column names, with `{ids}` where the SQL of the
+    residents' ids goes. Parameters: the people query takes (signed, draft, *ids), the task query (*ids, open, today).
+
+    A resident has at most one signed plan and one draft (unique constraints), so those subqueries need no order."""
+    qn = connections[using].ops.quote_name
+
+    def table(model):
+        return qn(model._meta.db_table)
+
+    def col(alias, model, name):
+        return f"{alias}.{qn(model._meta.get_field(name).column)}"
+
+    resident_columns = ", ".join(col("r", Resident, "id" if name == "pk" else name) for name in RESIDENT_FIELDS)
+    people = (
+        f"SELECT {resident_columns}, "
+        f"(SELECT {col('c', Conversation, 'held_on')} FROM {table(Conversation)} c "
+        f"WHERE {col('c', Conversation, 'resident')} = r.{qn('id')} ORDER BY 1 ASC LIMIT 1), "
+        f"(SELECT {col('p', ActionPlan, 'review_on')} FROM {table(ActionPlan)} p "
+        f"WHERE {col('p', ActionPlan, 'resident')} = r.{qn('id')} AND {col('p', ActionPlan, 'status')} = %s LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {table(ActionPlan)} p "
+        f"WHERE {col('p', ActionPlan, 'resident')} = r.{qn('id')} AND {col('p', ActionPlan, 'status')} = %s), "
+        f"(SELECT {col('m', LadderMeasurement, 'measured_on')} FROM {table(LadderMeasurement)} m "
+        f"WHERE {col('m', LadderMeasurement, 'resident')} = r.{qn('id')} ORDER BY 1 DESC LIMIT 1), "
+        # The latest placement with a partner and the latest return by a partner (referrals app), for the signals
+        # 'no contact since placement' and 'returned by partner'.
+        f"(SELECT MAX({col('f', Referral, 'placed_on')}) FROM {table(Referral)} f "
+        f"WHERE {col('f', Referral, 'resident')} = r.{qn('id')}), "
+        f"(SELECT MAX({col('f', Referral, 'returned_on')}) FROM {table(Referral)} f "
+        f"WHERE {col('f', Referral, 'resident')} = r.{qn('id')}) "
+        f"FROM {table(Resident)} r WHERE r.{qn('id')} IN ({{ids}})"
+    )
+    tasks = (
+        f"SELECT {col('t', Task, 'resident')}, {col('t', Task, 'kind')}, {col('t', Task, 'title')}, "
+        f"{col('t', Task, 'due_on')} FROM {table(Task)} t "
+        f"WHERE {col('t', Task, 'resident')} IN ({{ids}}) AND {col('t', Task, 'status')} = %s "
+        f"AND {col('t', Task, 'due_on')} <= %s ORDER BY {col('t', Task, 'due_on')}, {col('t', Task, 'id')}"
+    )
+    return people, tasks
 
 
 def _date(value):
@@ -154,31 +204,48 @@ def _public_id(value):
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
-def present(item, labels=None):
-    """A worklist item as a plain dict of ready strings for the template: a caseload of 350 is read many times a day,
-    so dates, links and reasons are formatted once here rather than by template filters."""
-    labels = labels or SIGNAL_LABELS
-    public_id = _public_id(item.row.extra["public_id"])
-    reasons = [{"code": s.code, "label": labels[s.code], "text": reason(s)} for s in item.signals]
-    return {
+# One worklist row and one reason, as HTML. A long worklist is read many times a day; a template loop per row and per
+# reason was the largest part of rendering it, so rows are made here, once, with every value escaped.
+ROW_HTML = ('<tr id="resident-{public_id}"><td><a href="{url}">{name}</a></td>'
+            '<td><ul class="worklist__reasons">{reasons}</ul></td><td>{next_contact}</td><td>{last_contact}</td></tr>')
+REASON_HTML = '<li><span class="badge badge--signal badge--{code}">{label}</span> {text}</li>'
+
+
+def _labels():
+    """The signal labels in the active language, as plain strings (translated once per call, not per row)."""
+    return {code: str(label) for code, label in SIGNAL_LABELS.items()}
+
+
+def present(item, labels=None, language=None):
+    """A worklist item as a plain dict of ready strings for the template, with the whole table row as `html`
+    (escaped here): dates, links and reasons are formatted once rather than by template filters."""
+    labels = labels or _labels()
+    language = language or get_language()
+    row = item.row
+    public_id = _public_id(row.extra["public_id"])
+    reasons = [{"code": s.code, "label": labels[s.code], "text": reason(s, language)} for s in item.signals]
+    values = {
         "public_id": public_id,
         "url": f"{_resident_url_prefix()}{public_id}/",
-        "name": item.row.name,
-        "next_contact": _d(item.row.next_contact_on, "j M Y") or "–",
-        "last_contact": _d(item.row.last_contact_on, "j M Y") or _("nooit"),
+        "name": row.name,
+        "next_contact": _d(row.next_contact_on, "j M Y", language) or "–",
+        "last_contact": _d(row.last_contact_on, "j M Y", language) or _reason_texts(language)["never"],
         "top": item.top.code,
         "reasons": reasons,
-        "reasons_html": reasons_html(reasons),
     }
+    values["reasons_html"] = reasons_html(reasons)
+    values["html"] = mark_safe(ROW_HTML.format(  # noqa: S308 (every value is escaped)
+        public_id=public_id, url=escape(values["url"]), name=escape(row.name), reasons=values["reasons_html"],
+        next_contact=escape(values["next_contact"]), last_contact=escape(values["last_contact"]),
+    ))
+    return values
 
 
 def reasons_html(reasons):
-    """The reasons of one row as list items, escaped; built here because a template loop per reason per row was the
-    largest part of rendering a long worklist."""
-    return format_html_join(
-        "", '<li><span class="badge badge--signal badge--{}">{}</span> {}</li>',
-        ((r["code"], r["label"], r["text"]) for r in reasons),
-    )
+    """The reasons of one row as list items, escaped."""
+    return mark_safe("".join(  # noqa: S308 (every value is escaped)
+        REASON_HTML.format(code=escape(r["code"]), label=escape(r["label"]), text=escape(r["text"])) for r in reasons
+    ))
 
 
 def groups(items, *, per_group=None):
@@ -186,14 +253,15 @@ def groups(items, *, per_group=None):
     by_code = defaultdict(list)
     for item in items:
         by_code[item.top.code].append(item)
-    labels = {code: str(label) for code, label in SIGNAL_LABELS.items()}  # translated once, not per row
+    labels = _labels()
+    language = get_language()
     result = []
     for code in rules.SIGNAL_CODES:
         members = by_code.get(code, [])
         if members:
             shown = members if per_group is None else members[:per_group]
             result.append({"code": code, "label": labels[code], "count": len(members),
-                           "items": [present(i, labels) for i in shown], "more": len(members) - len(shown)})
+                           "items": [present(i, labels, language) for i in shown], "more": len(members) - len(shown)})
     return result
 
 

@@ -144,7 +144,9 @@ class Activity(models.Model):
     """One activity in the catalogue: what a resident can do, where, when, how many hours, with what requirements."""
 
     municipality = models.ForeignKey("organisation.Municipality", on_delete=models.CASCADE, related_name="activities")
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="activities",
+    # RESTRICT, not PROTECT: a provider with activities cannot be deleted on its own, but deleting the whole
+    # municipality (which cascades to both) still works.
+    provider = models.ForeignKey(Provider, on_delete=models.RESTRICT, related_name="activities",
                                  verbose_name=_("partner"))
     code = models.CharField(
         _("code"), max_length=40, help_text=_("Eigen code van de activiteit; bij een nieuwe import wordt de "
@@ -280,7 +282,7 @@ class ProvisionGrant(models.Model):
         CANCELLED = "cancelled", _("Ingetrokken")
 
     resident = models.ForeignKey("residents.Resident", on_delete=models.CASCADE, related_name="provision_grants")
-    provision_type = models.ForeignKey(ProvisionType, on_delete=models.PROTECT, related_name="grants",
+    provision_type = models.ForeignKey(ProvisionType, on_delete=models.RESTRICT, related_name="grants",
                                        verbose_name=_("voorziening"))
     amount = models.DecimalField(_("bedrag"), max_digits=9, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])

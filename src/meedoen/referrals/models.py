@@ -107,10 +107,25 @@ class Referral(models.Model):
 
 
 class ReferralEvent(models.Model):
-    """Every status change of a referral, who made it and when (provider staff or caseworker)."""
+    """Every step of a referral — each status change, and the reports and yearly checks in between — who took it
+    and when (provider staff or caseworker). `status` is the referral's status after the step."""
+
+    class Action(models.TextChoices):
+        SEND = "send", _("Doorverwezen")
+        ACCEPT = "accept", _("Geaccepteerd")
+        DECLINE = "decline", _("Niet geaccepteerd")
+        PLAN_INTAKE = "plan_intake", _("Intake gepland")
+        ADD_TO_COHORT = "add_to_cohort", _("Ingedeeld in een groep")
+        PLACE = "place", _("Geplaatst")
+        RETURN = "return", _("Teruggemeld met advies")
+        REPORT = "report", _("Terugkoppeling")
+        COMPLETE = "complete", _("Afgerond")
+        WITHDRAW = "withdraw", _("Ingetrokken")
+        CHECK = "check", _("Jaarlijkse controle")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     occurred_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20, choices=Action.choices, blank=True)
     status = models.CharField(max_length=20, choices=Referral.Status.choices)
     note = models.TextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -119,6 +134,7 @@ class ReferralEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["seen_by_caseworker_at", "referral"])]
 
 
 class ProviderReport(models.Model):

@@ -177,6 +177,7 @@ class DossierEvent(models.Model):
         FOLLOW_UP = "follow_up", _("Vervolgcontact")
         ENDED = "ended", _("Begeleiding beëindigd")
         REORIENTATION = "reorientation", _("Heroriëntatie")
+        REFERRAL = "referral", _("Doorverwijzing")
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="events")
     occurred_at = models.DateTimeField(default=timezone.now)

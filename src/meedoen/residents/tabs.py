@@ -11,6 +11,7 @@ from meedoen.policy.services import active_profile
 DOSSIER_TABS = [
     ("guidance", _("Begeleiding"), "guidance:resident"),
     ("contact", _("Uitnodigingen en brieven"), "outreach:resident"),
+    ("offer", _("Aanbod"), "offer:resident"),
 ]
 
 

@@ -55,6 +55,8 @@ def home(request):
         return redirect("audit:list")
     if role == Role.ANALYST:
         return redirect("policy:list")
+    if role == Role.PROVIDER_STAFF and request.user.provider_id:
+        return redirect("partner:home")
     return render(request, "residents/home_other.html")
 
 
@@ -97,7 +99,7 @@ def caseload_rows(residents, profile):
     today = timezone.localdate()
     labels = {g.code: g.label for g in profile.groups}
     intensity = dict(Intensity.choices)
-    dossier_prefix = reverse("residents:dossier", args=[UUID_PLACEHOLDER]).replace(str(UUID_PLACEHOLDER), "")
+    dossier_prefix = reverse("residents:dossier", args=[UUID_PLACEHOLDER]).replace(f"{UUID_PLACEHOLDER}/", "")
     return [
         {
             "url": f"{dossier_prefix}{r.public_id}/",

@@ -1,0 +1,15 @@
+"""The provider portal, mounted at /partner/."""
+from django.urls import path
+
+from . import portal
+
+app_name = "partner"
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("doorverwijzing/<int:pk>/", portal.detail, name="detail"),
+    path("doorverwijzing/<int:pk>/<str:action>/", portal.action, name="action"),
+    path("groepen/", portal.cohorts, name="cohorts"),
+    path("groepen/<int:pk>/", portal.cohort, name="cohort"),
+    path("controles/", portal.checks, name="checks"),
+    path("controles/<int:pk>/", portal.answer_check, name="check"),
+]
