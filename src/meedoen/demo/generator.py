@@ -862,6 +862,8 @@ class DemoGenerator:
             physical_health=physical, mental_health=mental, debts=debts, addiction=addiction, isolation=isolation,
             social_circumstances=social, care_duties=care, barrier_notes=" ".join(notes[:3]),
             interests=interest_text, intensity="intensive" if intensive else "light", current_caseworker=caseworker,
+            # Severe limitations usually come with a Wmo indication for (arbeidsmatige) dagbesteding.
+            indications="Wmo-indicatie dagbesteding" if "severe" in (physical, mental) else "",
         )
         result = ResidentPlan(resident)
         periods = self._history(result, plan, caseworker, benefit_start)

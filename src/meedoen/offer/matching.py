@@ -263,6 +263,11 @@ def indication_key(text: str | None) -> str:
     return " ".join(sorted(keywords(text))) or "indicatie"
 
 
+def resident_indications(text: str | None) -> frozenset[str]:
+    """The dossier's comma-separated indications (Resident.indications) as normalised keys."""
+    return frozenset(indication_key(part) for part in (text or "").split(",") if part.strip())
+
+
 # Words (normalised) by which a resident names a kind of activity. Small on purpose: interests match on the
 # activity's own words and tags; this only turns "ik wil weer werken" or "sporten" into a wished kind.
 CATEGORY_WORDS = {category: frozenset(normalise_word(w) for w in words.split()) for category, words in {
@@ -774,7 +779,8 @@ def resident_profiles(residents, *, today: date, weights: MatchingWeights = DEFA
     from meedoen.referrals.models import Referral, Suggestion as SuggestionRecord
     from meedoen.residents.models import Resident
 
-    resident_fields = ("id", "municipality_id", "neighbourhood_id", "interests", "dutch_language_level",
+    resident_fields = ("id", "municipality_id", "neighbourhood_id", "interests", "indications",
+                       "dutch_language_level",
                        "physical_health", "mental_health", "debts", "addiction", "isolation", "care_duties")
     if hasattr(residents, "values"):
         rows = list(residents.order_by().values(*resident_fields))
@@ -864,8 +870,7 @@ def resident_profiles(residents, *, today: date, weights: MatchingWeights = DEFA
                                 isolation=row["isolation"], care_duties=row["care_duties"]),
             language_level=row["dutch_language_level"], physical_health=row["physical_health"],
             care_duties=row["care_duties"], capacity_hours=capacity,
-            # Indications are not recorded in the dossier yet, so activities that need one are never suggested.
-            indications=frozenset(),
+            indications=resident_indications(row["indications"]),
             tried_categories=frozenset(tried.get(rid, ())), current_activity_ids=frozenset(open_activity.get(rid, ())),
             chosen_activity_id=chosen_id, chosen_holds_place=holds_place,
         ))

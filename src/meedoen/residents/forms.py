@@ -59,7 +59,7 @@ class ResidentForm(forms.ModelForm):
             "youngest_child_date_of_birth", "benefit_start_date", "education_level", "work_experience_years",
             "last_paid_work_year", "work_history", "dutch_language_level", "physical_health", "mental_health",
             "debts", "addiction", "isolation", "social_circumstances", "care_duties", "barrier_notes", "interests",
-            "intensity",
+            "indications", "intensity",
         ]
         widgets = {
             "date_of_birth": DATE_WIDGET,

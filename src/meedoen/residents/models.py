@@ -71,6 +71,11 @@ class Resident(models.Model):
     )
     barrier_notes = models.TextField(_("toelichting belemmeringen"), blank=True)
     interests = models.TextField(_("interesses en talenten"), blank=True)
+    indications = models.CharField(
+        _("indicaties"), max_length=300, blank=True,
+        help_text=_("Indicaties die de inwoner heeft, bijv. Wmo-indicatie dagbesteding. Meer dan één: scheid met een "
+                    "komma."),
+    )
 
     # Guidance state (denormalised from history for fast worklists; history is the source of truth)
     intensity = models.CharField(

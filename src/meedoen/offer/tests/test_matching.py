@@ -383,3 +383,13 @@ def test_policy_weights_are_read_from_the_profile(resident, today, catalogue):
     clear_profile_cache()
     weights = matching.weights_for(resident.municipality, today)
     assert (weights.distance, weights.places, weights.interest) == (0, 0, 3.0)
+
+
+def test_an_activity_needing_an_indication_is_suggested_only_to_residents_who_have_it(resident, provider,
+                                                                                      neighbourhood, today):
+    day_activity = _activity(provider, neighbourhood, 20, title="Houtwerkplaats", category="day_activity",
+                             requires_indication=True, indication_note="Wmo-indicatie dagbesteding")
+    assert day_activity.pk not in ids(suggest_for_resident(resident, today=today, limit=None))
+    resident.indications = "wmo indicatie Dagbesteding, WLZ"  # spelling and order as a caseworker may type it
+    resident.save()
+    assert day_activity.pk in ids(suggest_for_resident(resident, today=today, limit=None))

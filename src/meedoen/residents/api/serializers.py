@@ -24,7 +24,8 @@ EDITABLE_FIELDS = [
     "neighbourhood", "phone", "email", "household_type", "children_count", "youngest_child_date_of_birth",
     "benefit_start_date", "education_level", "work_experience_years", "last_paid_work_year", "work_history",
     "dutch_language_level", "physical_health", "mental_health", "debts", "addiction", "isolation",
-    "social_circumstances", "care_duties", "barrier_notes", "interests", "intensity",
+    "social_circumstances", "care_duties", "barrier_notes", "interests", "indications",
+    "intensity",
 ]
 READ_ONLY_FIELDS = [
     "public_id", "version", "full_name", "bsn_masked", "neighbourhood_name", "current_caseworker",
