@@ -56,16 +56,17 @@ class DemoLogin(NamedTuple):
 
 
 DEMO_LOGINS = (
-    DemoLogin("klantmanager", "Klantmanager", "Eigen caseload (een gewone, volle caseload), dossiers van het eigen "
-              "team, inschattingen en metingen"),
-    DemoLogin("teamleider", "Teamleider", "Het team van 'klantmanager': caseloads tegen de norm, wisselingen van "
-              "klantmanager, dossiers van het team, klantmanager wijzigen"),
+    DemoLogin("klantmanager", "Klantmanager", "Werklijst, eigen caseload (een gewone, volle caseload), dossiers van "
+              "het eigen team, gesprekken, plannen van aanpak, uitnodigingen, suggesties en doorverwijzingen"),
+    DemoLogin("teamleider", "Teamleider", "Het team van 'klantmanager': caseloads tegen de norm, vervolgcontact per "
+              "klantmanager, wisselingen, budgetten, capaciteitsplanning, klantmanager wijzigen"),
     DemoLogin("wijkteam", "Wijkteammedewerker", "Inwoners van de eigen wijk, alleen als het beleidsprofiel namen "
               "deelt met het wijkteam (Rotterdam: niet)"),
-    DemoLogin("partner", "Medewerker partner", "Doorverwijzingen naar de eigen organisatie; geen dossiers"),
+    DemoLogin("partner", "Medewerker partner", "Partnerportaal van de Vrijwilligerswinkel: doorverwijzingen naar de "
+              "eigen organisatie, groepen, plaatsingen en terugkoppelingen; geen dossiers"),
     DemoLogin("onderzoeker", "Beleidsmedewerker / onderzoeker", "Beleidsprofielen en cijfers; geen namen"),
-    DemoLogin("beheerder", "Functioneel beheerder", "Beleidsprofielen, audittrail, gebruikers en /beheer/ "
-              "(superuser)"),
+    DemoLogin("beheerder", "Functioneel beheerder", "Beleidsprofielen, audittrail, activiteitencatalogus en import, "
+              "partners en contracten, gebruikers en /beheer/ (superuser)"),
     DemoLogin("inwoner", "Inwoner", "De eigen omgeving voor inwoners (nog niet aan een dossier gekoppeld)"),
 )
 DEMO_LOGIN_ROLES = {

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meedoen.residents.choices import LanguageLevel
 
@@ -125,7 +126,7 @@ class ProviderContract(models.Model):
     price_per_placement = models.DecimalField(
         _("prijs per plaatsing"), max_digits=9, decimal_places=2, null=True, blank=True, validators=MONEY_VALIDATORS,
     )
-    notes = models.TextField(_("afspraken"), blank=True)
+    notes = models.TextField(pgettext_lazy("contract", "afspraken"), blank=True)
 
     class Meta:
         verbose_name = _("contract")

@@ -193,6 +193,16 @@ def seed_referrals(municipality, rng, today):
                     consent_recorded_at=at(referred_on), consent_note="Mondeling gegeven in het gesprek.",
                     policy_profile=profile,
                 ))
+        # A few new referrals this week that the partner has not answered yet (the portal's "Nieuw" tab).
+        for pk, first_name, caseworker, *_rest in rng.sample(pool, min(len(pool), 3)):
+            referred_on = today - dt.timedelta(days=rng.randint(0, 4))
+            plans.append({"path": [rules.SENT], "days": [referred_on], "cohort": None})
+            referrals.append(Referral(
+                resident_id=pk, provider=partner_provider, activity=rng.choice(partner_activities),
+                referred_by_id=caseworker, referred_at=at(referred_on),
+                handover_note=rng.choice(HANDOVERS).format(name=first_name), consent_recorded_at=at(referred_on),
+                consent_note="Mondeling gegeven in het gesprek.", policy_profile=profile,
+            ))
 
     # Fill in each referral's fields from its path, then write everything.
     for referral, plan in zip(referrals, plans):
