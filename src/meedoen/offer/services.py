@@ -233,7 +233,7 @@ def request_grant(resident, *, provision_type, amount, reason, actor, profile=No
 
 
 def _locked_grant(grant, expected_version):
-    locked = ProvisionGrant.objects.select_for_update().select_related("provision_type").get(pk=grant.pk)
+    locked = ProvisionGrant.objects.select_for_update(of=("self",)).select_related("provision_type").get(pk=grant.pk)
     if locked.version != expected_version:
         raise ConcurrentEditError
     return locked

@@ -93,7 +93,7 @@ def _today():
 
 
 def _lock_outreach(pk) -> Outreach:
-    return Outreach.objects.select_for_update().select_related("campaign", "resident").get(pk=pk)
+    return Outreach.objects.select_for_update(of=("self",)).select_related("campaign", "resident").get(pk=pk)
 
 
 def _first_error(error: ValidationError) -> str:
@@ -665,7 +665,8 @@ def record_attendance(appointment, status, actor) -> Appointment:
     if status not in (Appointment.Status.ATTENDED, Appointment.Status.CANCELLED_IN_TIME, Appointment.Status.NO_SHOW):
         raise ValidationError("Kies: gekomen, op tijd afgemeld of niet gekomen.")
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
+        appointment = (Appointment.objects.select_for_update(of=("self",)).select_related("slot")
+                       .get(pk=appointment.pk))
         if appointment.status != Appointment.Status.PLANNED:
             raise ValidationError(f"De aanwezigheid is al vastgelegd: {appointment.get_status_display().lower()}.")
         now = timezone.now()
@@ -1070,8 +1071,8 @@ def send_invitation_reminder(invitation_id) -> bool:
 def send_appointment_reminder(appointment_id) -> bool:
     """2 days before an appointment, by e-mail/SMS where agreed (a letter would not arrive in time)."""
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().select_related("slot__venue", "slot__caseworker").get(
-            pk=appointment_id)
+        appointment = (Appointment.objects.select_for_update(of=("self",))
+                       .select_related("slot__venue", "slot__caseworker").get(pk=appointment_id))
         outreach = _lock_outreach(appointment.outreach_id)
         if not rules.appointment_reminder_due(
                 starts_on=timezone.localdate(appointment.slot.starts_at),
