@@ -6,11 +6,17 @@
 - the caseworker sees the referrals of residents he or she may see (residents.access.visible_residents).
 """
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connection, models
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from meedoen.accounts.models import Role
+from meedoen.offer.models import Provider
+from meedoen.residents.models import Resident
 
 from . import rules
 from .models import ActivityCheck, Cohort, ProviderReport, Referral, ReferralEvent, Suggestion
@@ -145,15 +151,54 @@ def resident_overview(resident, *, limit=20):
             "closed": [r for r in referrals if not rules.is_open(r.status)]}
 
 
-def unseen_events(caseworker, *, limit=10):
+@dataclass(frozen=True)
+class NewsItem:
+    """One unseen provider step for the worklist's "Nieuws van partners" box (flat, ready to render)."""
+
+    pk: int
+    occurred_at: dt.datetime
+    action: str
+    label: str
+    note: str
+    referral_id: int
+    provider_name: str
+    resident_name: str
+    placed_on: dt.date | None
+    next_contact_on: dt.date | None
+
+
+@functools.lru_cache(maxsize=1)
+def _unseen_sql():
+    """Built once per process: the worklist page shows this box on every view (bench: worklist within 5x)."""
+    e, r = ReferralEvent._meta.db_table, Referral._meta.db_table
+    p, s = Provider._meta.db_table, Resident._meta.db_table
+    return (
+        f'SELECT e.id, e.occurred_at, e.action, e.status, e.note, e.referral_id, p.name, s.first_name, '
+        f's.name_prefix, s.last_name, r.placed_on, s.next_contact_on '
+        f'FROM {e} e JOIN {r} r ON r.id = e.referral_id JOIN {p} p ON p.id = r.provider_id '
+        f'JOIN {s} s ON s.id = r.resident_id '
+        f'WHERE s.current_caseworker_id = %s AND e.seen_by_caseworker_at IS NULL '
+        f'ORDER BY e.occurred_at DESC, e.id DESC LIMIT %s'
+    )
+
+
+def unseen_events(caseworker, *, limit=10) -> list[NewsItem]:
     """Provider events on the caseworker's own residents that the caseworker has not looked at yet (one query)."""
-    qs = (ReferralEvent.objects.filter(referral__resident__current_caseworker=caseworker,
-                                       seen_by_caseworker_at__isnull=True)
-          .select_related("referral__provider", "referral__resident")
-          .only("id", "occurred_at", "action", "status", "note", "referral", "referral__provider",
-                "referral__resident", "referral__placed_on", "referral__resident__next_contact_on",
-                "referral__provider__name",
-                "referral__resident__public_id", "referral__resident__first_name",
-                "referral__resident__name_prefix", "referral__resident__last_name")
-          .order_by("-occurred_at", "-id"))
-    return list(qs[:limit])
+    date_field, datetime_field = models.DateField(), models.DateTimeField()
+    actions, statuses = dict(ReferralEvent.Action.choices), dict(Referral.Status.choices)
+    items = []
+    with connection.cursor() as cursor:
+        cursor.execute(_unseen_sql(), [caseworker.pk, limit])
+        for (pk, occurred_at, action, status, note, referral_id, provider_name, first, prefix, last, placed_on,
+             next_contact_on) in cursor.fetchall():
+            occurred_at = datetime_field.to_python(occurred_at)
+            if settings.USE_TZ and timezone.is_naive(occurred_at):  # SQLite returns naive UTC text
+                occurred_at = timezone.make_aware(occurred_at, dt.timezone.utc)
+            items.append(NewsItem(
+                pk=pk, occurred_at=occurred_at, action=action or "",
+                label=str(actions.get(action) or statuses.get(status, status)), note=note or "",
+                referral_id=referral_id, provider_name=provider_name,
+                resident_name=" ".join(part for part in (first, prefix, last) if part),
+                placed_on=date_field.to_python(placed_on), next_contact_on=date_field.to_python(next_contact_on),
+            ))
+    return items
