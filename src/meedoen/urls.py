@@ -17,6 +17,8 @@ urlpatterns = [
     path("aanbod/", include("meedoen.offer.urls")),
     path("doorverwijzingen/", include("meedoen.referrals.urls")),
     path("partner/", include("meedoen.referrals.portal_urls")),
+    path("verplichtingen/", include("meedoen.obligations.urls")),
+    path("inkomsten/", include("meedoen.money.urls")),
     path("audit/", include("meedoen.audit.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("meedoen.api.urls")),

@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     PROVIDER_STAFF = "provider_staff", _("Medewerker partner")
     ANALYST = "analyst", _("Beleidsmedewerker / onderzoeker")
     ADMINISTRATOR = "administrator", _("Functioneel beheerder")
+    # Handhaving (sociale recherche): receives signals of unreported income after the resident's own period to
+    # correct them; guidance staff never perform enforcement (issue 5, meedoen.obligations).
+    ENFORCEMENT = "enforcement", _("Handhaving")
     RESIDENT = "resident", _("Inwoner")
 
 

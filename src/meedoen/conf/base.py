@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "meedoen.letters",
     "meedoen.offer",
     "meedoen.referrals",
+    "meedoen.obligations",
+    "meedoen.money",
     "meedoen.demo",
 ]
 

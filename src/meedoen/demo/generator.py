@@ -1092,6 +1092,8 @@ DEMO_EXTENSIONS = [
     ("aanbod", "meedoen.offer.demo:seed_offer"),
     ("begeleiding", "meedoen.guidance.demo:seed_guidance"),
     ("doorverwijzingen", "meedoen.referrals.demo:seed_referrals"),
+    ("verplichtingen", "meedoen.obligations.demo:seed_obligations"),  # before money: its calculations read measures
+    ("inkomsten", "meedoen.money.demo:seed_money"),
 ]
 
 

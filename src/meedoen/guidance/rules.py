@@ -150,6 +150,7 @@ LADDER_INTERVAL_DAYS = 182  # the Participatieladder is measured at least twice 
 NOT_SEEN_DAYS = 365
 PLAN_REVIEW_NOTICE_DAYS = 14
 PLACEMENT_SILENCE_DAYS = 42  # after a placement, check in within six weeks (DESIGN §4.1: "no contact after placement")
+EXEMPTION_NOTICE_DAYS = 28  # remind four weeks before an exemption (ontheffing) ends or must be reviewed (issue 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,8 @@ class WorklistRow:
     # Filled in by the partner issue (placements and referrals); the signals below already use them when present.
     placed_on: dt.date | None = None
     returned_on: dt.date | None = None
+    # Filled in by the obligations issue: the first review or end date of an exemption in force (obligations.Exemption).
+    exemption_due_on: dt.date | None = None
     extra: Mapping = field(default_factory=dict, compare=False)
 
 
@@ -236,6 +239,12 @@ def _plan_review_due(row, today):
     return None
 
 
+def _exemption_review_due(row, today):
+    if row.exemption_due_on is not None and row.exemption_due_on <= today + dt.timedelta(days=EXEMPTION_NOTICE_DAYS):
+        return row.exemption_due_on, {"overdue": row.exemption_due_on < today}
+    return None
+
+
 def _no_plan(row, today):
     if row.first_conversation_on is not None and not row.has_signed_plan:
         return row.first_conversation_on, {"draft": row.has_draft_plan}
@@ -266,6 +275,7 @@ SIGNALS = (
     ("returned_by_partner", _returned_by_partner),
     ("task_due", _task_due),
     ("plan_review_due", _plan_review_due),
+    ("exemption_review_due", _exemption_review_due),
     ("no_plan", _no_plan),
     ("ladder_due", _ladder_due),
     ("not_seen_for_a_year", _not_seen_for_a_year),

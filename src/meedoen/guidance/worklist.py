@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meedoen.assessment.models import LadderMeasurement
+from meedoen.obligations.models import Exemption
 from meedoen.referrals.models import Referral
 from meedoen.residents.models import Resident
 
@@ -32,6 +33,7 @@ SIGNAL_LABELS = {
     "returned_by_partner": gettext_lazy("Teruggemeld door partner"),
     "task_due": gettext_lazy("Taak te doen"),
     "plan_review_due": gettext_lazy("Plan evalueren"),
+    "exemption_review_due": gettext_lazy("Ontheffing loopt af"),
     "no_plan": gettext_lazy("Nog geen plan van aanpak"),
     "ladder_due": gettext_lazy("Participatieladder meten"),
     "not_seen_for_a_year": gettext_lazy("Een jaar niet gezien"),
@@ -70,6 +72,8 @@ def _reason_texts(language):
         "task_more": _("En nog %(n)s andere taken."),
         "plan_review_overdue": _("De evaluatie van het plan van aanpak was op %(date)s."),
         "plan_review_due": _("Het plan van aanpak wordt geëvalueerd op %(date)s."),
+        "exemption_review_overdue": _("Een ontheffing had op %(date)s opnieuw bekeken moeten worden of is afgelopen."),
+        "exemption_review_due": _("Een ontheffing moet uiterlijk %(date)s opnieuw bekeken worden of loopt dan af."),
         "no_plan_draft": _("Het plan van aanpak is nog niet ondertekend (eerste gesprek op %(date)s)."),
         "no_plan": _("Nog geen plan van aanpak na het eerste gesprek op %(date)s."),
         "ladder_never": _("De participatieladder is nog nooit gemeten."),
@@ -101,6 +105,8 @@ def reason(signal, language=None):
         return text
     if code == "plan_review_due":
         return texts["plan_review_overdue" if d["overdue"] else code] % {"date": on}
+    if code == "exemption_review_due":
+        return texts["exemption_review_overdue" if d["overdue"] else code] % {"date": on}
     if code == "no_plan":
         return texts["no_plan_draft" if d["draft"] else code] % {"date": on}
     if code == "ladder_due":
@@ -131,12 +137,13 @@ def build_rows(residents, today):
         for resident_id, kind, title, due_on in cursor.fetchall():
             tasks[resident_id].append(rules.DueTask(kind, title, _date(due_on)))
         cursor.execute(people_sql.replace("{ids}", ids_sql),
-                       (str(ActionPlan.Status.SIGNED), str(ActionPlan.Status.DRAFT), *ids_params))
+                       (str(ActionPlan.Status.SIGNED), str(ActionPlan.Status.DRAFT), str(Exemption.Status.ACTIVE),
+                        *ids_params))
         people = cursor.fetchall()
     rows = []
     no_tasks = ()
     for (pk, public_id, first, prefix, last, next_on, next_rule, last_contact, caseworker_id, first_conversation,
-         signed_review, has_draft, last_ladder, placed_on, returned_on) in people:
+         signed_review, has_draft, last_ladder, placed_on, returned_on, exemption_due) in people:
         signed_review = _date(signed_review)
         due = tasks.get(pk)
         rows.append(rules.WorklistRow(
@@ -145,6 +152,7 @@ def build_rows(residents, today):
             first_conversation_on=_date(first_conversation), has_signed_plan=signed_review is not None,
             has_draft_plan=bool(has_draft), plan_review_on=signed_review, last_ladder_on=_date(last_ladder),
             due_tasks=tuple(due) if due else no_tasks, placed_on=_date(placed_on), returned_on=_date(returned_on),
+            exemption_due_on=_date(exemption_due),
             extra={"public_id": public_id, "caseworker_id": caseworker_id},
         ))
     return rows
@@ -153,7 +161,8 @@ def build_rows(residents, today):
 @lru_cache(maxsize=4)
 def _sql_texts(using):
     """The two statements of build_rows, from the models' table and column names, with `{ids}` where the SQL of the
-    residents' ids goes. Parameters: the people query takes (signed, draft, *ids), the task query (*ids, open, today).
+    residents' ids goes. Parameters: the people query takes (signed, draft, active exemption, *ids), the task query
+    (*ids, open, today).
 
     A resident has at most one signed plan and one draft (unique constraints), so those subqueries need no order."""
     qn = connections[using].ops.quote_name
@@ -180,7 +189,13 @@ def _sql_texts(using):
         f"(SELECT MAX({col('f', Referral, 'placed_on')}) FROM {table(Referral)} f "
         f"WHERE {col('f', Referral, 'resident')} = r.{qn('id')}), "
         f"(SELECT MAX({col('f', Referral, 'returned_on')}) FROM {table(Referral)} f "
-        f"WHERE {col('f', Referral, 'resident')} = r.{qn('id')}) "
+        f"WHERE {col('f', Referral, 'resident')} = r.{qn('id')}), "
+        # The first review or end date of an exemption in force (obligations app), for 'exemption review due'.
+        f"(SELECT MIN(CASE WHEN {col('e', Exemption, 'review_on')} IS NOT NULL AND "
+        f"({col('e', Exemption, 'ends_on')} IS NULL OR {col('e', Exemption, 'review_on')} < "
+        f"{col('e', Exemption, 'ends_on')}) THEN {col('e', Exemption, 'review_on')} "
+        f"ELSE {col('e', Exemption, 'ends_on')} END) FROM {table(Exemption)} e "
+        f"WHERE {col('e', Exemption, 'resident')} = r.{qn('id')} AND {col('e', Exemption, 'status')} = %s) "
         f"FROM {table(Resident)} r WHERE r.{qn('id')} IN ({{ids}})"
     )
     tasks = (

@@ -21,6 +21,8 @@ class LetterKind(models.TextChoices):
     CONTACT_DAY = "contact_day", _("Wijkcontactdag")
     PLAN_CONFIRMATION = "plan_confirmation", _("Plan van aanpak")
     END_OF_GUIDANCE = "end_of_guidance", _("Einde begeleiding")
+    MEASURE_DECISION = "measure_decision", _("Beschikking maatregel")
+    INCOME_CORRECTION = "income_correction", _("Verzoek inkomsten zelf door te geven")
 
 
 class LetterTone(models.TextChoices):

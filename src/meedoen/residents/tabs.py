@@ -12,6 +12,8 @@ DOSSIER_TABS = [
     ("guidance", _("Begeleiding"), "guidance:resident"),
     ("contact", _("Uitnodigingen en brieven"), "outreach:resident"),
     ("offer", _("Aanbod"), "offer:resident"),
+    ("obligations", _("Verplichtingen"), "obligations:resident"),
+    ("money", _("Inkomsten en uitkering"), "money:resident"),
 ]
 
 

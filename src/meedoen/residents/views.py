@@ -57,6 +57,8 @@ def home(request):
         return redirect("policy:list")
     if role == Role.PROVIDER_STAFF and request.user.provider_id:
         return redirect("partner:home")
+    if role == Role.ENFORCEMENT:
+        return redirect("obligations:enforcement")
     return render(request, "residents/home_other.html")
 
 

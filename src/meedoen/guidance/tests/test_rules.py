@@ -155,6 +155,7 @@ def worklist_rows(draw, resident_id):
             st.dates(min_value=TODAY - dt.timedelta(days=60), max_value=TODAY + dt.timedelta(days=60)), max_size=3))),
         placed_on=draw(near),
         returned_on=draw(near),
+        exemption_due_on=draw(near),
     )
 
 
@@ -215,6 +216,7 @@ def test_each_signal_with_an_example():
         "task_due": dict(due_tasks=(rules.DueTask("home_visit", "Huisbezoek", TODAY),)),
         "plan_review_due": dict(first_conversation_on=TODAY - 100 * day, has_signed_plan=True,
                                 plan_review_on=TODAY + 7 * day),
+        "exemption_review_due": dict(exemption_due_on=TODAY + 20 * day),
         "no_plan": dict(first_conversation_on=TODAY - 5 * day),
         "ladder_due": dict(last_ladder_on=TODAY - 200 * day),
         "not_seen_for_a_year": dict(last_contact_on=TODAY - 400 * day),
@@ -233,7 +235,7 @@ def test_each_signal_with_an_example():
 def test_the_signal_order_is_the_documented_one():
     assert rules.SIGNAL_CODES == (
         "overdue_contact", "no_contact_since_placement", "returned_by_partner", "task_due", "plan_review_due",
-        "no_plan", "ladder_due", "not_seen_for_a_year",
+        "exemption_review_due", "no_plan", "ladder_due", "not_seen_for_a_year",
     )
 
 

@@ -30,7 +30,7 @@ def assert_traceable(outreach, key):
         assert step.rule and step.step_key == f"outreach:{outreach.pk}:step{step.position}"
 
 
-def test_rotterdam_invitation_registered_letter_no_show_action_measure(clock, caseworker, resident, venue):
+def test_rotterdam_invitation_registered_letter_no_show_action_measure(clock, caseworker, team_lead, resident, venue):
     campaign = make_campaign(caseworker, [resident])
     add_slots(caseworker, campaign, venue, day=7)
     add_slots(caseworker, campaign, venue, day=21)
@@ -82,6 +82,24 @@ def test_rotterdam_invitation_registered_letter_no_show_action_measure(clock, ca
     assert steps(outreach) == [(1, "invitation", "start"), (2, "registered_letter", "no_response"),
                                (3, "no_show_action_letter", "no_show"), (4, "measure_proposal", "no_response")]
     assert_traceable(outreach, "rotterdam")
+
+    # Issue 5: the task becomes a measure proposal; the no show-actie gave the resident the chance to respond
+    # (zienswijze), and a team lead decides (four eyes) by the profile's verordening: 30 % for one month.
+    from meedoen.obligations import services as obligations
+
+    measure = obligations.propose_measure(
+        resident, actor=caseworker, source_task=task, breached_obligation="appointments", occurred_on=at(21).date(),
+        facts="Niet gekomen op de oproep van 23 maart en niet gereageerd op de no show-actie.", blame="full",
+        blame_note="Geen reactie, geen bekende omstandigheden.", category="licht")
+    obligations.record_hearing(measure, actor=caseworker, expected_version=measure.version, kind="no_response",
+                               invited_on=at(21).date(), respond_by=at(35).date())
+    measure.refresh_from_db()
+    decided = obligations.decide(measure, actor=team_lead, expected_version=measure.version,
+                                 decision_grounds="U bent niet gekomen en heeft niet gereageerd.")
+    assert decided.source == "no_show_ladder" and decided.reduces_norm
+    assert (decided.percentage, decided.months) == (30, 1)
+    stats = obligations.statistics(resident.municipality)
+    assert (stats.no_show_actions, stats.proposals, stats.with_reduction) == (1, 1, 1)
 
 
 def test_rotterdam_a_repeated_event_never_takes_a_step_twice(clock, caseworker, resident, venue):
