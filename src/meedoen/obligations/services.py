@@ -486,7 +486,8 @@ def record_objection(resident, *, actor, kind, decision_kind, subject, received_
 def handle_objection(objection, *, actor, outcome, note, handled_on=None):
     """The outcome of a bezwaar or klacht. An upheld objection against a decided measure withdraws the measure."""
     _require_role(actor, STAFF_ROLES, _("Alleen een klantmanager of teamleider handelt een bezwaar of klacht af."))
-    objection = Objection.objects.select_for_update().select_related("resident", "measure").get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("resident", "measure").get(
+        pk=objection.pk)
     if objection.status != Objection.Status.OPEN:
         raise ValidationError({"__all__": _("Dit is al afgehandeld.")})
     errors = {}
