@@ -63,7 +63,10 @@ def digest():
         "intensity", "current_caseworker__username", "current_caseworker__last_name",
     ):
         h.update(repr(row).encode())
-    for row in DossierEvent.objects.order_by("resident__bsn", "occurred_at", "kind").values_list(
+    # Ordered by every column hashed: events with the same resident, moment and kind must not tie (on PostgreSQL
+    # ties come back in any order).
+    events = DossierEvent.objects.order_by("resident__bsn", "occurred_at", "kind", "summary", "actor__username")
+    for row in events.values_list(
         "resident__bsn", "occurred_at", "kind", "summary", "actor__username"
     ):
         h.update(repr(row).encode())
