@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meedoen.formtools import add_validation_error
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -34,12 +35,6 @@ from .panel import resident_guidance
 HEADER_RELATED = ("neighbourhood", "current_caseworker", "municipality")
 WORKLIST_PER_GROUP = 10
 WORKLIST_PAGE_SIZE = 50
-
-
-def _apply_errors(form, exc):
-    """Put a service's ValidationError next to the right field (or on top when it belongs to no field)."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _d(day):
@@ -165,7 +160,7 @@ def new_conversation(request, public_id):
         try:
             conversation = services.record_conversation(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=conversation)
             text = _("Het gesprek is opgeslagen. Volgend contact uiterlijk %(date)s.") % {
@@ -207,7 +202,7 @@ def plan_edit(request, public_id):
                 plan = services.save_plan(resident, actor=request.user, draft=draft, steps=steps.steps(),
                                           profile=profile, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 audit.record(request, AuditEntry.Action.UPDATE if draft else AuditEntry.Action.CREATE,
                              resident=resident, obj=plan)
@@ -300,7 +295,7 @@ def plan_sign(request, public_id, version):
                 text = _("Het plan van aanpak is ondertekend. Volgend contact uiterlijk %(date)s (%(rule)s).") % {
                     "date": _d(resident.next_contact_on), "rule": resident.next_contact_rule}
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=plan,
                          detail={"part": "signature", "method": form.cleaned_data["method"]})
@@ -327,7 +322,7 @@ def end(request, public_id):
         try:
             ending = services.end_guidance(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=ending,
                          detail={"fields": ["guidance_status"]})
@@ -351,7 +346,7 @@ def reorient(request, public_id):
         try:
             reorientation = services.reorient(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=reorientation)
             if reorientation.plan_id:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meedoen.formtools import add_validation_error
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -43,14 +44,6 @@ def _resident_or_deny(request, public_id, *, for_edit=False):
 def _conflict_text():
     return _("Iemand anders heeft dit gewijzigd terwijl u ermee bezig was. Er is niets opgeslagen. Bekijk de nieuwe "
              "gegevens en probeer het dan opnieuw.")
-
-
-def _apply_errors(form, exc):
-    if hasattr(exc, "message_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _tab_url(resident, month=None, **params):
@@ -149,7 +142,7 @@ def add_report(request, public_id):
         try:
             report, effect = services.add_income_report(resident, actor=request.user, **form.data_for_service)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=report, detail={
                 "part": "income report", "month": report.month.strftime("%Y-%m"),
@@ -192,7 +185,7 @@ def correct_report(request, pk):
                 form.add_error(None, _conflict_text())
                 status = 409
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
                 status = 400
             else:
                 audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=new, detail={
@@ -277,7 +270,7 @@ def household(request, public_id):
                 form.add_error(None, _conflict_text())
                 status = 409
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
                 status = 400
             else:
                 audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=saved,
@@ -307,7 +300,7 @@ def add_housemate(request, public_id):
         try:
             housemate = services.add_housemate(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=housemate,
                          detail={"part": "housemate"})

@@ -5,6 +5,7 @@ Views stay thin: access through residents.access (role and relation, in the quer
 every read and change of personal data in the audit trail.
 """
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from meedoen.formtools import add_validation_error
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -32,13 +34,8 @@ HEADER_RELATED = ("neighbourhood", "current_caseworker", "municipality")
 STAFF = (Role.CASEWORKER, Role.TEAM_LEAD)
 
 
-def _apply_errors(form, exc):
-    """Put a service's ValidationError next to the right field (or on top when it belongs to no field)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields and field != "version" else None, errors)
+# A stale lock version is reported on top of the form: its field is hidden.
+_add_error = functools.partial(add_validation_error, to_top=("version",))
 
 
 def _record_conflict(request, resident, obj, exc):
@@ -116,7 +113,7 @@ def exemption_new(request, public_id):
                     complete_task(task, actor=request.user, note=_("Ontheffing verleend: %(kind)s") % {
                         "kind": exemption.get_kind_display()})
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _add_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=exemption)
             messages.success(request, _("De ontheffing is vastgelegd. De werklijst herinnert u voordat die afloopt."))
@@ -153,7 +150,7 @@ def exemption_detail(request, pk):
                     services.end_exemption(exemption, actor=request.user, expected_version=version, **fields)
             except ValidationError as exc:
                 _record_conflict(request, resident, exemption, exc)
-                _apply_errors(bound, exc)
+                _add_error(bound, exc)
             else:
                 audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=exemption,
                              detail={"action": action})
@@ -190,7 +187,7 @@ def measure_new(request, public_id):
         try:
             measure = services.propose_measure(resident, actor=request.user, source_task=task, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _add_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=measure)
             messages.success(request, _("Het voorstel is vastgelegd. Hoor nu de inwoner; daarna besluit een "
@@ -250,7 +247,7 @@ def measure_detail(request, pk):
                 _perform(action, measure, request.user, version, fields)
             except ValidationError as exc:
                 _record_conflict(request, resident, measure, exc)
-                _apply_errors(form, exc)
+                _add_error(form, exc)
             else:
                 audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=measure,
                              detail={"action": action})
@@ -307,7 +304,7 @@ def objection_new(request, public_id):
         try:
             objection = services.record_objection(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _add_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=objection)
             messages.success(request, _("Vastgelegd. Afhandelen uiterlijk %(date)s; er staat een taak op de werklijst.")
@@ -332,7 +329,7 @@ def objection_detail(request, pk):
         try:
             services.handle_objection(objection, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _add_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=objection,
                          detail={"action": "handle"})
@@ -357,7 +354,7 @@ def signal_new(request, public_id):
         try:
             signal = services.record_income_signal(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _add_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=signal)
             messages.success(request, _("Het signaal is vastgelegd. Vraag de inwoner eerst om het zelf door te "
@@ -397,7 +394,7 @@ def signal_detail(request, pk):
                 perform(signal, actor=request.user, expected_version=version, **fields)
             except ValidationError as exc:
                 _record_conflict(request, resident, signal, exc)
-                _apply_errors(form, exc)
+                _add_error(form, exc)
             else:
                 audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=signal,
                              detail={"action": action})
@@ -449,7 +446,7 @@ def enforcement_detail(request, pk):
             services.record_enforcement_outcome(signal, actor=request.user, expected_version=version, **fields)
         except ValidationError as exc:
             _record_conflict(request, signal.resident, signal, exc)
-            _apply_errors(form, exc)
+            _add_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=signal.resident, obj=signal,
                          detail={"action": "enforcement outcome"})

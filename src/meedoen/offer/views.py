@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meedoen.formtools import add_validation_error
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -42,11 +43,6 @@ HEADER_RELATED = ("neighbourhood", "current_caseworker", "municipality")
 def _conflict_text():
     return _("Iemand anders heeft dit opgeslagen terwijl u aan het wijzigen was. Uw wijziging is niet opgeslagen. "
              "Bekijk de nieuwe gegevens en voer uw wijziging dan nog een keer in.")
-
-
-def _apply_errors(form, exc):
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _query_without_page(request):
@@ -115,7 +111,7 @@ def activity_create(request):
         try:
             activity = services.create_activity(municipality=municipality, actor=request.user, **form.changes)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, obj=activity)
             messages.success(request, _("De activiteit is toegevoegd aan de catalogus."))
@@ -141,7 +137,7 @@ def activity_edit(request, pk):
             form.add_error(None, _conflict_text())
             return render(request, "offer/activity_form.html", {"form": form, "activity": activity}, status=409)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, obj=activity, detail={"fields": changed})
             messages.success(request, _("De wijzigingen zijn opgeslagen.") if changed
@@ -272,7 +268,7 @@ def resident(request, public_id):
             try:
                 grant = services.request_grant(resident, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=grant)
                 if grant.status == ProvisionGrant.Status.APPROVED:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meedoen.formtools import add_validation_error
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 from meedoen.policy.services import active_profile
@@ -63,16 +64,6 @@ def _outreach_or_deny(request, pk):
         raise Http404
     audit.record(request, Action.DENIED, resident=denied.resident_id, detail={"outreach": pk})
     raise PermissionDenied(_("Geen toegang tot deze inwoner."))
-
-
-def _errors_to_form(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _pct(value):
@@ -125,7 +116,7 @@ def campaign_create(request):
                     invitation_valid_days=form.cleaned_data["invitation_valid_days"], **form.criteria(),
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_validation_error(form, error)
             else:
                 audit.record(request, Action.CREATE, obj=campaign, detail={"residents": len(chosen)})
                 messages.success(request, _("Campagne gemaakt. Maak nu tijdsloten aan en verstuur de uitnodigingen."))
@@ -203,7 +194,7 @@ def slots(request, pk):
                                       starts_at=form.starts_at(), minutes=data["minutes"], capacity=data["capacity"],
                                       venue=data["venue"], count=data["count"])
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_validation_error(form, error)
         else:
             audit.record(request, Action.CREATE, obj=campaign, detail={"slots": len(made)})
             messages.success(request, _("%(n)s tijdslot(en) toegevoegd.") % {"n": len(made)})
@@ -260,7 +251,7 @@ def attendance(request, pk):
         try:
             services.record_attendance(appointment, form.cleaned_data["status"], request.user)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_validation_error(form, error)
         else:
             audit.record(request, Action.UPDATE, resident=appointment.resident, obj=appointment,
                          detail={"attendance": form.cleaned_data["status"]})
@@ -324,7 +315,7 @@ def _outreach_action(request, pk, form_class, form_key, action, success, form_kw
         try:
             action(outreach, form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_validation_error(form, error)
         else:
             audit.record(request, Action.UPDATE, resident=outreach.resident, obj=outreach,
                          detail={"action": form_key})
@@ -398,7 +389,7 @@ def contact_preferences(request, public_id):
         try:
             services.set_contact_preference(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_validation_error(form, error)
         else:
             audit.record(request, Action.UPDATE, resident=resident, detail={"contact_preference": True})
             messages.success(request, _("Contactvoorkeuren opgeslagen."))

@@ -26,12 +26,6 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-def apply_errors(form, exc):
-    """Put a service's ValidationError next to the right field (or on top when it belongs to no field)."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 # -- caseworker -------------------------------------------------------------------------------------------------------
 
 

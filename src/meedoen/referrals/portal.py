@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meedoen.formtools import add_validation_error
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 
 from . import queries, rules, services
-from .forms import CheckForm, CohortForm, apply_errors, provider_forms
+from .forms import CheckForm, CohortForm, provider_forms
 from .models import ActivityCheck, Cohort, Referral
 
 PAGE_SIZE = 50
@@ -143,7 +144,7 @@ def action(request, pk, action):
             messages.error(request, services.STALE_MESSAGE)
             return redirect("partner:detail", pk=referral.pk)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=referral.resident_id, obj=referral,
                          detail={"action": action})
@@ -167,7 +168,7 @@ def cohorts(request):
             cohort = services.create_cohort(provider, actor=request.user, name=data["name"],
                                             starts_on=data["starts_on"], size=data["size"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.CREATE, obj=cohort)
             messages.success(request, _("De groep %(name)s is gemaakt.") % {"name": cohort.name})
@@ -231,7 +232,7 @@ def answer_check(request, pk):
             services.answer_check(check, actor=request.user, still_active=form.cleaned_data["still_active"],
                                   note=form.cleaned_data["note"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=check.referral.resident_id, obj=check)
             messages.success(request, _("Dank u. De controle is vastgelegd."))

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meedoen.formtools import add_validation_error
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -24,7 +25,7 @@ from meedoen.residents.access import get_resident_or_deny
 from meedoen.residents.tabs import dossier_context
 
 from . import queries, rules, services
-from .forms import CheckForm, CompleteForm, ReferralForm, WithdrawForm, apply_errors
+from .forms import CheckForm, CompleteForm, ReferralForm, WithdrawForm
 from .handover import provider_handover_text
 from .models import ActivityCheck, Referral, ReferralEvent, Suggestion
 
@@ -164,7 +165,7 @@ def new_referral(request, public_id):
                     suggestion=suggestion, allow_full=data["allow_full"], help_task=task,
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 audit.record(request, AuditEntry.Action.CREATE, resident=resident, obj=referral,
                              detail={"provider": referral.provider_id, "help_task": bool(task)})
@@ -284,7 +285,7 @@ def caseworker_action(request, pk, action):
             messages.error(request, services.STALE_MESSAGE)
             return redirect("referrals:detail", pk=referral.pk)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=referral,
                          detail={"action": action})
@@ -310,7 +311,7 @@ def answer_check(request, pk):
             services.answer_check(check, actor=request.user, still_active=form.cleaned_data["still_active"],
                                   note=form.cleaned_data["note"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             audit.record(request, AuditEntry.Action.UPDATE, resident=resident, obj=check)
             messages.success(request, _("De jaarlijkse controle is vastgelegd."))
