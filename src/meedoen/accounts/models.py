@@ -38,6 +38,11 @@ class User(AbstractUser):
         "offer.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
         verbose_name=_("partnerorganisatie"), help_text=_("Voor medewerkers van een partner: hun organisatie."),
     )
+    # The resident's own login for the portal ("Mijn Meedoen"): a resident user sees only this dossier.
+    resident = models.OneToOneField(
+        "residents.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="account",
+        verbose_name=_("inwoner"), help_text=_("Voor inwoners: hun eigen dossier."),
+    )
     intensive_caseload = models.BooleanField(
         _("intensieve caseload"), default=False,
         help_text=_("Klantmanager met een kleine, intensieve caseload (bijv. extra aandacht, Fallmanager, IPS)."),

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "meedoen.referrals",
     "meedoen.obligations",
     "meedoen.money",
+    "meedoen.monitoring",
+    "meedoen.experiments",
+    "meedoen.simulation",
+    "meedoen.portal",
     "meedoen.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Experiments with randomised arms, consent, measurement waves and effect estimates (issue 6)."""

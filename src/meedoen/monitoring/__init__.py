@@ -1,0 +1,1 @@
+"""Indicators computed from the records, charts, CSV/XLSX exports and pseudonymised research exports (issue 6)."""
