@@ -1,10 +1,16 @@
 """Shared pytest fixtures: the presets loaded, a municipality with a team, caseworkers and residents."""
 import pytest
+from hypothesis import HealthCheck, settings
 
 from meedoen.accounts.models import Role
 from meedoen.policy.presets import load_presets
 from meedoen.residents.services import assign_caseworker
 from meedoen.tests.factories import MunicipalityFactory, NeighbourhoodFactory, ResidentFactory, TeamFactory, UserFactory
+
+# Property tests check behaviour, not speed: on a busy 2-core CI machine input generation can be slow, and a
+# per-example deadline would fail a correct rule. Each test still sets its own max_examples.
+settings.register_profile("meedoen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("meedoen")
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +33,25 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _worklist_facts_stay_true(request):
+    """After every database test, the worklist facts kept on the resident rows (meedoen.guidance.facts) must equal
+    what the records say: whatever flow a test drove, the services and signals kept them current."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    uses_db = "db" in names or marker is not None
+    transactional = ("transactional_db" in names or "live_server" in names
+                     or (marker is not None and marker.kwargs.get("transaction")))
+    if not uses_db or transactional:
+        yield
+        return
+    request.getfixturevalue("db")  # set up before this fixture, so the check below runs before the rollback
+    yield
+    from meedoen.guidance import facts
+
+    assert facts.stale() == [], "worklist facts out of date after this test"
 
 
 @pytest.fixture

@@ -544,6 +544,10 @@ class DemoGenerator:
             self.extension_counts.update(counts)
             self.log(f"  {name}: {', '.join(f'{k} {v}' for k, v in counts.items())}  "
                      f"({time.perf_counter() - started:.1f} s)")
+        # The extensions write in bulk (no signals): bring the worklist facts on the resident rows up to date.
+        from meedoen.guidance import facts
+
+        facts.refresh_municipality(self.municipality)
 
     def _profile(self):
         profile = PolicyProfile.objects.active_for(self.preset, self.today) or (

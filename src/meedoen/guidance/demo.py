@@ -16,7 +16,7 @@ from django.utils import timezone
 from meedoen.policy.models import PolicyProfile
 from meedoen.residents.models import DossierEvent, Resident
 
-from . import followup, rules
+from . import facts, followup, rules
 from .models import ActionPlan, Conversation, GuidanceEnding, PlanStep, Reorientation, Route, Task
 
 BATCH = 2000
@@ -282,6 +282,7 @@ def seed_guidance(municipality, rng, today):
     DossierEvent.objects.bulk_create(events, batch_size=BATCH)
     _grouped_update(last_contact, "last_contact_on")
     _grouped_update([(pk, "ended") for pk in still_ended], "guidance_status")
+    facts.refresh_municipality(municipality)  # written in bulk: no signals kept the worklist facts
     followup.refresh_all(municipality, profile=profile)
     return {
         "gesprekken": len(conversations),

@@ -16,7 +16,7 @@ from meedoen.policy.services import active_profile
 from meedoen.residents.models import DossierEvent, Resident
 from meedoen.residents.services import add_event
 
-from . import followup, rules
+from . import facts, followup, rules
 from .models import ActionPlan, Conversation, GuidanceEnding, PlanStep, Reorientation, Route, Task
 
 logger = logging.getLogger(__name__)
@@ -286,6 +286,7 @@ def end_guidance(resident, *, actor, reason, explanation, review, ended_on=None,
     ActionPlan.objects.filter(resident=resident, status=ActionPlan.Status.DRAFT).update(
         status=ActionPlan.Status.SUPERSEDED, superseded_on=ended_on
     )
+    facts.refresh([resident.pk])
     Resident.objects.filter(pk=resident.pk).update(
         guidance_status="ended", next_contact_on=None, next_contact_rule=followup.ENDED_RULE
     )

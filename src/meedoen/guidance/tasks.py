@@ -5,7 +5,7 @@ from django_tasks import task
 from meedoen.organisation.models import Municipality
 from meedoen.policy.models import PolicyProfile
 
-from . import followup
+from . import facts, followup
 
 
 @task()
@@ -26,7 +26,18 @@ def refresh_follow_up(municipality_id: int | None = None) -> dict:
     return changed
 
 
+@task()
+def refresh_worklist_facts(municipality_id: int | None = None) -> dict:
+    """Nightly safety net: bring the worklist facts on the resident rows (facts.py) in line with the records, for
+    rows written in bulk (imports, the demo). Services and signals keep them current during the day, so this
+    normally writes nothing. Returns {municipality id: rows corrected}."""
+    municipalities = Municipality.objects.all()
+    if municipality_id is not None:
+        municipalities = municipalities.filter(pk=municipality_id)
+    return {str(m.pk): facts.refresh_municipality(m) for m in municipalities}
+
+
 # Read by `manage.py run_scheduled` (see outreach/management/commands/run_scheduled.py).
 SCHEDULED_TASKS = {
-    "nightly": [refresh_follow_up],
+    "nightly": [refresh_worklist_facts, refresh_follow_up],
 }

@@ -1,9 +1,9 @@
 """The worklist: plain rows gathered in a fixed number of queries (whatever the caseload size), classified by the
 pure rules.classify(), and the Dutch reason per signal.
 
-Adding a signal: fill the row field in `build_rows` (a correlated subquery in the people statement, as for the
-partner signals "no contact since placement" and "returned by a partner", which read referrals.Referral), and the
-detector in rules.SIGNALS does the rest; give it a label and a reason text below.
+Adding a signal that needs a fact from another record: keep the fact on the Resident row (facts.py: a field, its
+subquery, and the signal or service call that refreshes it), read it in `build_rows`, and the detector in
+rules.SIGNALS does the rest; give it a label and a reason text below.
 """
 import datetime as dt
 import uuid
@@ -19,13 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meedoen.assessment.models import LadderMeasurement
-from meedoen.obligations.models import Exemption
-from meedoen.referrals.models import Referral
 from meedoen.residents.models import Resident
 
 from . import rules
-from .models import ActionPlan, Conversation, Task
+from .facts import FACT_FIELDS
+from .models import Task
 
 SIGNAL_LABELS = {
     "overdue_contact": gettext_lazy("Contact te laat"),
@@ -118,8 +116,8 @@ def reason(signal, language=None):
 
 def build_rows(residents, today):
     """WorklistRows for the residents in `residents` (a queryset) that are in active guidance. Two queries, however
-    many residents: the residents with their first conversation, signed plan, draft, last ladder measurement and
-    latest placement and return by a partner as correlated subqueries over indexes, and the open tasks that are due.
+    many residents: the residents with their worklist facts (kept on the row, see facts.py), and the open tasks that
+    are due.
 
     This runs on every worklist view (a caseload of 350, many times a day), so the two statements are plain SQL
     built once per process (_sql_texts); only the ids of `residents` are compiled by Django per call, so the access
@@ -136,9 +134,7 @@ def build_rows(residents, today):
         tasks = defaultdict(list)
         for resident_id, kind, title, due_on in cursor.fetchall():
             tasks[resident_id].append(rules.DueTask(kind, title, _date(due_on)))
-        cursor.execute(people_sql.replace("{ids}", ids_sql),
-                       (str(ActionPlan.Status.SIGNED), str(ActionPlan.Status.DRAFT), str(Exemption.Status.ACTIVE),
-                        *ids_params))
+        cursor.execute(people_sql.replace("{ids}", ids_sql), ids_params)
         people = cursor.fetchall()
     rows = []
     no_tasks = ()
@@ -161,10 +157,11 @@ def build_rows(residents, today):
 @lru_cache(maxsize=4)
 def _sql_texts(using):
     """The two statements of build_rows, from the models' table and column names, with `{ids}` where the SQL of the
-    residents' ids goes. Parameters: the people query takes (signed, draft, active exemption, *ids), the task query
-    (*ids, open, today).
+    residents' ids goes. Parameters: the people query takes (*ids), the task query (*ids, open, today).
 
-    A resident has at most one signed plan and one draft (unique constraints), so those subqueries need no order."""
+    The people query reads one table: the per-resident facts (first conversation, signed plan's review date, draft,
+    last ladder measurement, latest placement and return by a partner, first exemption review) are kept on the
+    Resident row by facts.py."""
     qn = connections[using].ops.quote_name
 
     def table(model):
@@ -173,31 +170,8 @@ def _sql_texts(using):
     def col(alias, model, name):
         return f"{alias}.{qn(model._meta.get_field(name).column)}"
 
-    resident_columns = ", ".join(col("r", Resident, "id" if name == "pk" else name) for name in RESIDENT_FIELDS)
-    people = (
-        f"SELECT {resident_columns}, "
-        f"(SELECT {col('c', Conversation, 'held_on')} FROM {table(Conversation)} c "
-        f"WHERE {col('c', Conversation, 'resident')} = r.{qn('id')} ORDER BY 1 ASC LIMIT 1), "
-        f"(SELECT {col('p', ActionPlan, 'review_on')} FROM {table(ActionPlan)} p "
-        f"WHERE {col('p', ActionPlan, 'resident')} = r.{qn('id')} AND {col('p', ActionPlan, 'status')} = %s LIMIT 1), "
-        f"EXISTS (SELECT 1 FROM {table(ActionPlan)} p "
-        f"WHERE {col('p', ActionPlan, 'resident')} = r.{qn('id')} AND {col('p', ActionPlan, 'status')} = %s), "
-        f"(SELECT {col('m', LadderMeasurement, 'measured_on')} FROM {table(LadderMeasurement)} m "
-        f"WHERE {col('m', LadderMeasurement, 'resident')} = r.{qn('id')} ORDER BY 1 DESC LIMIT 1), "
-        # The latest placement with a partner and the latest return by a partner (referrals app), for the signals
-        # 'no contact since placement' and 'returned by partner'.
-        f"(SELECT MAX({col('f', Referral, 'placed_on')}) FROM {table(Referral)} f "
-        f"WHERE {col('f', Referral, 'resident')} = r.{qn('id')}), "
-        f"(SELECT MAX({col('f', Referral, 'returned_on')}) FROM {table(Referral)} f "
-        f"WHERE {col('f', Referral, 'resident')} = r.{qn('id')}), "
-        # The first review or end date of an exemption in force (obligations app), for 'exemption review due'.
-        f"(SELECT MIN(CASE WHEN {col('e', Exemption, 'review_on')} IS NOT NULL AND "
-        f"({col('e', Exemption, 'ends_on')} IS NULL OR {col('e', Exemption, 'review_on')} < "
-        f"{col('e', Exemption, 'ends_on')}) THEN {col('e', Exemption, 'review_on')} "
-        f"ELSE {col('e', Exemption, 'ends_on')} END) FROM {table(Exemption)} e "
-        f"WHERE {col('e', Exemption, 'resident')} = r.{qn('id')} AND {col('e', Exemption, 'status')} = %s) "
-        f"FROM {table(Resident)} r WHERE r.{qn('id')} IN ({{ids}})"
-    )
+    columns = ", ".join(col("r", Resident, "id" if name == "pk" else name) for name in RESIDENT_FIELDS + FACT_FIELDS)
+    people = f"SELECT {columns} FROM {table(Resident)} r WHERE r.{qn('id')} IN ({{ids}})"
     tasks = (
         f"SELECT {col('t', Task, 'resident')}, {col('t', Task, 'kind')}, {col('t', Task, 'title')}, "
         f"{col('t', Task, 'due_on')} FROM {table(Task)} t "

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meedoen.accounts.models import Role, User
+from meedoen.guidance import facts as worklist_facts
 from meedoen.guidance.models import Task
 from meedoen.policy.models import PolicyProfile
 from meedoen.residents.models import DossierEvent, Resident
@@ -416,4 +417,6 @@ def seed_obligations(municipality, rng: random.Random, today: dt.date):
     """Demo exemptions, measures, signals and objections for `municipality` (see the module docstring).
 
     Returns counts for the seed summary (empty when the profile has no measures block)."""
-    return _Seeder(municipality, rng, today).run()
+    counts = _Seeder(municipality, rng, today).run()
+    worklist_facts.refresh_municipality(municipality)  # written in bulk: no signals kept the worklist facts
+    return counts

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meedoen.accounts.models import Role, User
+from meedoen.guidance import facts as worklist_facts
 from meedoen.guidance import followup
 from meedoen.guidance.models import Task
 from meedoen.offer.models import Activity, Provider, ProviderContract
@@ -281,6 +282,7 @@ def seed_referrals(municipality, rng, today):
     Task.objects.bulk_create(tasks, batch_size=BATCH)
     suggestions = _suggestions(rng, referrals, activities, profile, at)
     _contacts(contacts)
+    worklist_facts.refresh_municipality(municipality)  # written in bulk: no signals kept the worklist facts
     followup.refresh_all(municipality)  # placements without contact set the next-contact date
 
     closed = [r for r in referrals if r.status in rules.CLOSED_STATUSES]

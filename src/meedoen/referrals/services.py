@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meedoen.accounts.models import Role
+from meedoen.guidance import facts as worklist_facts
 from meedoen.guidance import followup
 from meedoen.guidance.models import Task
 from meedoen.guidance.services import complete_task, create_task
@@ -116,6 +117,7 @@ def _save(locked, action, role, **fields):
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.status, locked.version = target, locked.version + 1
+    worklist_facts.refresh([locked.resident_id])  # placed / returned dates on the worklist
     return locked
 
 

@@ -99,6 +99,16 @@ class Resident(models.Model):
         default="active",
     )
 
+    # Worklist facts: copies of dates from other records, kept current by meedoen.guidance.facts (signals, services
+    # and a nightly check), so the worklist reads one table. Never edited by hand.
+    first_conversation_on = models.DateField(_("eerste gesprek"), null=True, blank=True, editable=False)
+    signed_plan_review_on = models.DateField(_("evaluatie ondertekend plan"), null=True, blank=True, editable=False)
+    has_draft_plan = models.BooleanField(_("concept plan van aanpak"), default=False, editable=False)
+    last_ladder_on = models.DateField(_("laatste meting participatieladder"), null=True, blank=True, editable=False)
+    last_placed_on = models.DateField(_("laatste plaatsing bij partner"), null=True, blank=True, editable=False)
+    last_returned_on = models.DateField(_("laatst teruggemeld door partner"), null=True, blank=True, editable=False)
+    exemption_due_on = models.DateField(_("ontheffing opnieuw bekijken"), null=True, blank=True, editable=False)
+
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
