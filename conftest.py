@@ -55,6 +55,20 @@ def _worklist_facts_stay_true(request):
 
 
 @pytest.fixture
+def _clock():
+    """The real clock; an app's conftest replaces it with meedoen.tests.fixtures.frozen_clock(moment)."""
+    yield
+
+
+@pytest.fixture
+def today(_clock):
+    """Today's local date on the test's clock."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@pytest.fixture
 def presets(db):
     load_presets()
 

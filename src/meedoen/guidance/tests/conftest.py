@@ -3,10 +3,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.utils import timezone
 
 from meedoen.residents.models import Resident
+from meedoen.tests.fixtures import frozen_clock
 
 
 @pytest.fixture
@@ -20,20 +19,7 @@ def kansarm_resident(resident):
 FROZEN_AT = dt.datetime(2026, 11, 23, 10, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
-@pytest.fixture(autouse=True)
-def _clock(request):
-    """Unit and view tests run at a fixed moment (ticking), so dates never shift under a test at midnight. Browser
-    tests keep the real clock: Chromium's cookies follow it."""
-    if request.node.get_closest_marker("browser"):
-        yield
-        return
-    with time_machine.travel(FROZEN_AT, tick=True):
-        yield
-
-
-@pytest.fixture
-def today(_clock):
-    return timezone.localdate()
+_clock = frozen_clock(FROZEN_AT)
 
 
 def step(description="Vrijwilligerswerk bij de buurtkeuken", hours="8", kind="volunteering", responsible="resident",

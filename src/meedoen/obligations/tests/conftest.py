@@ -2,28 +2,15 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.utils import timezone
 
 from meedoen.accounts.models import Role
 from meedoen.tests.factories import UserFactory
+from meedoen.tests.fixtures import frozen_clock
 
 FROZEN_AT = dt.datetime(2026, 3, 10, 10, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
-@pytest.fixture(autouse=True)
-def _clock(request):
-    """Unit and view tests run at a fixed moment (ticking); browser tests keep the real clock."""
-    if request.node.get_closest_marker("browser"):
-        yield
-        return
-    with time_machine.travel(FROZEN_AT, tick=True):
-        yield
-
-
-@pytest.fixture
-def today(_clock):
-    return timezone.localdate()
+_clock = frozen_clock(FROZEN_AT)
 
 
 @pytest.fixture

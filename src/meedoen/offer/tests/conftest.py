@@ -2,31 +2,19 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from meedoen.accounts.models import Role
 from meedoen.referrals.models import Referral
 from meedoen.tests.factories import UserFactory
+from meedoen.tests.fixtures import frozen_clock
 
 from .factories import ProviderFactory, ProvisionTypeFactory
 
 FROZEN_AT = dt.datetime(2026, 11, 23, 10, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
-@pytest.fixture(autouse=True)
-def _clock(request):
-    """Tests run at a fixed moment (ticking); browser tests keep the real clock."""
-    if request.node.get_closest_marker("browser"):
-        yield
-        return
-    with time_machine.travel(FROZEN_AT, tick=True):
-        yield
-
-
-@pytest.fixture
-def today(_clock):
-    return timezone.localdate()
+_clock = frozen_clock(FROZEN_AT)
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-import time_machine
 
 from meedoen.accounts.models import Role
 from meedoen.referrals import services
 from meedoen.tests.factories import UserFactory
+from meedoen.tests.fixtures import frozen_clock
 
 from .factories import ActivityFactory, ProviderContractFactory, ProviderFactory
 
@@ -16,14 +16,7 @@ AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 FROZEN_AT = dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMSTERDAM)
 
 
-@pytest.fixture(autouse=True)
-def _clock(request):
-    """Unit, view and API tests run at a fixed moment (ticking); browser tests keep the real clock (cookies)."""
-    if request.node.get_closest_marker("browser"):
-        yield
-        return
-    with time_machine.travel(FROZEN_AT, tick=True):
-        yield
+_clock = frozen_clock(FROZEN_AT)
 
 
 @pytest.fixture
