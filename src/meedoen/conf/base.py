@@ -154,6 +154,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: short for staff working with sensitive data; closed with the browser.
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+# Residents in the portal (/mijn/) get a short session: seconds of inactivity (meedoen.portal.access).
+PORTAL_SESSION_AGE = int(env("PORTAL_SESSION_AGE", str(15 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

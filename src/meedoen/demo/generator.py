@@ -67,7 +67,10 @@ DEMO_LOGINS = (
     DemoLogin("onderzoeker", "Beleidsmedewerker / onderzoeker", "Beleidsprofielen en cijfers; geen namen"),
     DemoLogin("beheerder", "Functioneel beheerder", "Beleidsprofielen, audittrail, activiteitencatalogus en import, "
               "partners en contracten, gebruikers en /beheer/ (superuser)"),
-    DemoLogin("inwoner", "Inwoner", "De eigen omgeving voor inwoners (nog niet aan een dossier gekoppeld)"),
+    DemoLogin("inwoner", "Inwoner", "Mijn Meedoen: het eigen plan, afspraken, brieven, verplichtingen en de "
+              "uitkering regel voor regel uitgelegd"),
+    DemoLogin("handhaving", "Medewerker handhaving", "Signalen van niet-gemelde inkomsten die na de termijn aan "
+              "handhaving zijn overgedragen, en de uitkomst van het onderzoek; geen dossiers"),
 )
 DEMO_LOGIN_ROLES = {
     "klantmanager": Role.CASEWORKER,
@@ -77,6 +80,7 @@ DEMO_LOGIN_ROLES = {
     "onderzoeker": Role.ANALYST,
     "beheerder": Role.ADMINISTRATOR,
     "inwoner": Role.RESIDENT,
+    "handhaving": Role.ENFORCEMENT,
 }
 
 
@@ -530,6 +534,10 @@ class DemoGenerator:
                      f"({time.perf_counter() - started:.1f} s)")
             self._residents(started)
             self._extensions(started)
+            # After the extensions: the demo resident login gets a dossier with a plan, letters and income.
+            from meedoen.portal.demo import link_resident_login
+
+            link_resident_login(self.municipality)
         seconds = time.perf_counter() - started
         return Summary(self.municipality, self.profile, seconds, self._counts(), self.logins)
 
@@ -707,6 +715,12 @@ class DemoGenerator:
         admin = new_user(Role.ADMINISTRATOR, "beheerder", job_title="functioneel beheerder", is_staff=True,
                          is_superuser=True)
         resident_user = new_user(Role.RESIDENT, "inwoner", job_title="")
+        # Enforcement (handhaving, obligations app): a fixed person, made without the random stream so the rest of
+        # the demo stays as it was.
+        enforcement = User(username=f"{self.preset}.handhaving", first_name="Hanna", last_name="Handhaver",
+                           role=Role.ENFORCEMENT, municipality=self.municipality, password=self.password_hash,
+                           job_title="medewerker handhaving (sociale recherche)")
+        users.append(enforcement)
 
         # The fixed demo logins are ordinary members of the generated organisation, renamed.
         first_plan = self.plans[0]
@@ -718,6 +732,7 @@ class DemoGenerator:
             "onderzoeker": analyst,
             "beheerder": admin,
             "inwoner": resident_user,
+            "handhaving": enforcement,
         }
         existing = set(User.objects.filter(username__in=list(fixed)).values_list("username", flat=True))
         self.logins = []
@@ -1098,6 +1113,7 @@ DEMO_EXTENSIONS = [
     ("doorverwijzingen", "meedoen.referrals.demo:seed_referrals"),
     ("verplichtingen", "meedoen.obligations.demo:seed_obligations"),  # before money: its calculations read measures
     ("inkomsten", "meedoen.money.demo:seed_money"),
+    ("experimenten", "meedoen.experiments.demo:seed_experiments"),
 ]
 
 

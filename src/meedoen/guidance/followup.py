@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from meedoen.experiments import overrides as experiment_overrides
 from meedoen.policy.services import active_profile
 from meedoen.residents.models import Resident
 
@@ -44,8 +45,10 @@ def compute_next_contact(resident, profile=None):
     if resident.guidance_status == "ended":
         return rules.NextContact(None, ENDED_RULE)
     profile = profile or active_profile(resident.municipality)
-    return rules.next_contact_for(
-        contact_norms=profile.contact_norms, segment=resident.segment, intensity=resident.intensity,
+    # A running experiment's arm may change the contact norm and intensity (meedoen.experiments.overrides).
+    arm = experiment_overrides.overrides_for([resident.pk]).get(resident.pk)
+    return experiment_overrides.next_contact_for(
+        arm, contact_norms=profile.contact_norms, segment=resident.segment, intensity=resident.intensity,
         last_contact_on=resident.last_contact_on, benefit_start_date=resident.benefit_start_date,
         registered_on=_registered_on(resident.created_at), plan_review_on=plan_review_date(resident),
         placed_on=latest_placement(resident),
@@ -88,6 +91,7 @@ def refresh_all(municipality, *, profile=None, batch_size=BULK_BATCH_SIZE) -> in
         Referral.objects.filter(resident__municipality=municipality, placed_on__isnull=False)
         .values("resident_id").annotate(latest=Max("placed_on")).values_list("resident_id", "latest").order_by()
     )
+    arms = experiment_overrides.overrides_for_municipality(municipality)  # one query for all experiment arms
     rows = (
         Resident.objects.filter(municipality=municipality, guidance_status="active")
         .values_list("pk", "segment", "intensity", "last_contact_on", "benefit_start_date", "created_at",
@@ -102,11 +106,12 @@ def refresh_all(municipality, *, profile=None, batch_size=BULK_BATCH_SIZE) -> in
         registered = created_at.astimezone(tz).date() if created_at else None
         review = reviews.get(pk)
         placed = placements.get(pk)
-        key = (segment, intensity, last_contact, benefit_start, registered, review, placed)
+        arm = arms.get(pk)
+        key = (segment, intensity, last_contact, benefit_start, registered, review, placed, arm and arm.key)
         result = cache.get(key)
         if result is None:
-            result = rules.next_contact_for(
-                contact_norms=norms, segment=segment, intensity=intensity, last_contact_on=last_contact,
+            result = experiment_overrides.next_contact_for(
+                arm, contact_norms=norms, segment=segment, intensity=intensity, last_contact_on=last_contact,
                 benefit_start_date=benefit_start, registered_on=registered, plan_review_on=review, placed_on=placed,
             )
             cache[key] = result

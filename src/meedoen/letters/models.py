@@ -23,6 +23,7 @@ class LetterKind(models.TextChoices):
     END_OF_GUIDANCE = "end_of_guidance", _("Einde begeleiding")
     MEASURE_DECISION = "measure_decision", _("Beschikking maatregel")
     INCOME_CORRECTION = "income_correction", _("Verzoek inkomsten zelf door te geven")
+    PAYMENT_CORRECTION = "payment_correction", _("Beschikking terugvordering of nabetaling")
 
 
 class LetterTone(models.TextChoices):

@@ -254,6 +254,9 @@ class PaymentCorrection(models.Model):
     recalculated = models.OneToOneField(MonthlyCalculation, on_delete=models.CASCADE, related_name="correction_to")
     cause = models.ForeignKey(IncomeReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reason = models.CharField(_("reden"), max_length=300)
+    letter = models.ForeignKey("letters.Letter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("beschikking"),
+                               help_text="The decision letter about this correction run (money.correction_letter).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

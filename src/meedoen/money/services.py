@@ -10,14 +10,19 @@ saved, which disregard has started when). A decided month is frozen with its inp
 last decided month are computed on demand from it ("the chain"); deciding a month decides the undecided months before
 it too, so there is never an undecided gap behind a decided month. A correction that touches a decided month
 recalculates that month from its frozen inputs with the corrected income and records the difference
-(PaymentCorrection); later decided months keep their frozen state (docs/money.md).
+(PaymentCorrection). Every later decided month is then replayed from its own frozen inputs with the state the
+recalculated month before it now carries (holiday allowance reserved, premiums saved, the start of a time-limited
+disregard): a month whose amount changes gets its own PaymentCorrection, a month whose lines or carried state change
+without a different amount gets a new version only, and an unchanged month is left alone. All in the one transaction
+of the correction; a correction with a terugvordering or nabetaling makes one decision letter (beschikking) for all
+its months (docs/money.md).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -32,6 +37,7 @@ from meedoen.residents.models import DossierEvent, Resident
 from meedoen.residents.services import ConcurrentEditError, add_event
 
 from . import explain, measures, norms, rules
+from .correction_letter import correction_letter
 from .models import Household, Housemate, IncomeReport, MonthlyCalculation, NormTable, PaymentCorrection
 from .policy import money_policy
 
@@ -152,10 +158,14 @@ def compute_chain(resident, upto: dt.date, ctx: Context | None = None) -> list[C
         reports.setdefault(report.month, []).append(report)
     reductions = measures.reductions_between([resident.pk], start, rules.month_end(upto)).get(resident.pk, [])
     facts = household_facts(resident)
+    from meedoen.experiments import overrides as experiment_overrides  # an experiment's premium arm (issue 6)
+
+    arm = experiment_overrides.overrides_for([resident.pk]).get(resident.pk)
     chain = []
     for month in months:
         table = ctx.table_for(month)
         profile, policy = ctx.profile_for(resident.municipality, month)
+        policy = experiment_overrides.money_policy_for(arm, policy, month)
         income = tuple(income_item(r) for r in sorted(reports.get(income_month_for(month, policy), []),
                                                       key=lambda r: (r.entered_at, r.pk)))
         last = rules.month_end(month)
@@ -358,11 +368,18 @@ def decide_month(resident, month: dt.date, *, actor, expected_fingerprint: str) 
 
 @dataclass
 class IncomeEffect:
-    """What an income change did: the month it is offset in, and the correction when that month was decided."""
+    """What an income change did: the month it is offset in, and the correction when that month was decided;
+    `later` are the corrections of later decided months that depend on it, `letter` the beschikking about them."""
 
     month: dt.date
     correction: PaymentCorrection | None = None
     result: rules.MonthResult | None = None
+    later: list[PaymentCorrection] = field(default_factory=list)
+    letter: object | None = None
+
+    @property
+    def corrections(self) -> list[PaymentCorrection]:
+        return ([self.correction] if self.correction is not None else []) + list(self.later)
 
 
 def _validate_report(resident, data, *, exclude_pk=None):
@@ -410,10 +427,15 @@ def _apply_income_change(resident, income_month, actor, cause, ctx: Context) -> 
     """Recompute the month the income is offset in; a decided month is recalculated with a recorded difference."""
     _profile, policy = ctx.profile_for(resident.municipality, income_month)
     month = rules.add_months(income_month, 1) if policy.offset_method == rules.NEXT_MONTH else income_month
+    Resident.objects.select_for_update().filter(pk=resident.pk).first()   # one recalculation of a dossier at a time
     decided = MonthlyCalculation.objects.filter(resident=resident, month=month,
                                                 status=MonthlyCalculation.Status.DECIDED).first()
     if decided is not None:
-        return IncomeEffect(month, correction=_recalculate_decided(decided, actor=actor, cause=cause, ctx=ctx))
+        correction = _recalculate_decided(decided, actor=actor, cause=cause, ctx=ctx)
+        later = _recalculate_later(correction.recalculated, actor=actor, cause=cause)
+        _refresh_drafts(resident, ctx)
+        letter = correction_letter([correction, *later], actor=actor)
+        return IncomeEffect(month, correction=correction, later=later, letter=letter)
     try:
         chain = compute_chain(resident, month, ctx)
     except rules.RuleError as error:
@@ -432,22 +454,77 @@ def _recalculate_decided(calc: MonthlyCalculation, *, actor, cause, ctx: Context
         result = rules.calculate(inputs)
     except rules.RuleError as error:
         raise _rule_error(error) from error
-    computed = Computed(calc.month, inputs, result, calc.policy_profile)
+    new = _replace_decided(calc, Computed(calc.month, inputs, result, calc.policy_profile), actor)
+    correction = _record_difference(calc, new, actor=actor, cause=cause,
+                                    reason=_("Inkomsten van %(month)s gewijzigd") % {
+                                        "month": explain.month_name(income_month)})
+    _event(calc.resident, explain.correction_summary(correction), actor, calc.policy_profile)
+    return correction
+
+
+def _replace_decided(calc: MonthlyCalculation, computed: Computed, actor) -> MonthlyCalculation:
+    """A new decided version of `calc`'s month; `calc` stays readable as "replaced"."""
     calc.status = MonthlyCalculation.Status.REPLACED
     calc.save(update_fields=["status"])
     new = _calculation(calc.resident, computed, status=MonthlyCalculation.Status.DECIDED,
                        version=_next_version(calc.resident, calc.month), fp=fingerprint([computed]), actor=actor,
                        replaces=calc, table_row=calc.norm_table)
     new.save()
-    difference = result.total_paid - calc.total_paid
+    return new
+
+
+def _record_difference(previous, new, *, actor, cause, reason) -> PaymentCorrection:
+    difference = new.total_paid - previous.total_paid
     kind = (PaymentCorrection.Kind.UNDERPAYMENT if difference > 0 else PaymentCorrection.Kind.OVERPAYMENT
             if difference < 0 else PaymentCorrection.Kind.NONE)
-    correction = PaymentCorrection.objects.create(
-        resident=calc.resident, month=calc.month, kind=kind, amount=abs(difference), previous=calc,
-        recalculated=new, cause=cause, created_by=actor,
-        reason=_("Inkomsten van %(month)s gewijzigd") % {"month": explain.month_name(income_month)})
-    _event(calc.resident, explain.correction_summary(correction), actor, calc.policy_profile)
-    return correction
+    return PaymentCorrection.objects.create(
+        resident=previous.resident, month=previous.month, kind=kind, amount=abs(difference), previous=previous,
+        recalculated=new, cause=cause, created_by=actor, reason=reason[:300])
+
+
+def _recalculate_later(recalculated: MonthlyCalculation, *, actor, cause) -> list[PaymentCorrection]:
+    """Replay the decided months after `recalculated` in order, each from its own frozen inputs (income, household,
+    measures, policy, norms) with the state the month before it now carries. A month whose total paid changes gets a
+    new version and a PaymentCorrection; a month whose lines or carried state change without a different amount gets
+    a new version only (so the months after it, and a later correction of this month, continue from the right
+    state); an unchanged month is left alone."""
+    resident = recalculated.resident
+    history = rules.history_from_data(recalculated.state_after)
+    previous_month = recalculated.month
+    reason = _("Herberekend na de correctie van %(month)s: dit bedrag hangt af van eerdere maanden "
+               "(vakantietoeslag, premie of duur van de vrijlating)") % {
+        "month": explain.month_name(recalculated.month)}
+    corrections, quiet = [], []
+    later = (MonthlyCalculation.objects.filter(resident=resident, status=MonthlyCalculation.Status.DECIDED,
+                                               month__gt=recalculated.month)
+             .select_related("norm_table", "policy_profile").order_by("month"))
+    for calc in later:
+        if calc.month != rules.add_months(previous_month, 1):
+            break    # decided months have no gaps (deciding decides the months before); never skip over one
+        previous_month = calc.month
+        calc.resident = resident
+        inputs = replace(rules.inputs_from_data(calc.inputs), history=history)
+        same_start = rules.history_to_data(history) == calc.inputs.get("history")
+        try:
+            result = rules.calculate(inputs)
+        except rules.RuleError as error:
+            raise _rule_error(error) from error
+        history = result.history_after
+        lines = [line.as_data() for line in result.lines]
+        if same_start and lines == calc.lines and rules.history_to_data(history) == calc.state_after:
+            continue    # stored exactly as it would be decided now: a later correction replays it from its own inputs
+        new = _replace_decided(calc, Computed(calc.month, inputs, result, calc.policy_profile), actor)
+        if new.total_paid == calc.total_paid:
+            quiet.append(calc.month)
+            continue
+        correction = _record_difference(calc, new, actor=actor, cause=cause, reason=reason)
+        _event(resident, explain.correction_summary(correction), actor, calc.policy_profile)
+        corrections.append(correction)
+    if quiet:
+        _event(resident, _("herberekend na de correctie van %(month)s, zonder verschil in bedrag: %(months)s") % {
+            "month": explain.month_name(recalculated.month),
+            "months": ", ".join(explain.month_name(m) for m in quiet)}, actor)
+    return corrections
 
 
 REPORT_FIELDS = ("month", "kind", "person", "net_amount", "hours", "employer", "source", "serves_work", "note")

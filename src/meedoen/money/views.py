@@ -67,8 +67,14 @@ def _default_month(ctx):
 def _effect_message(effect):
     month = explain.month_name(effect.month)
     if effect.correction is not None:
-        return _("%(month)s was al vastgesteld en is opnieuw berekend. %(summary)s.") % {
+        text = _("%(month)s was al vastgesteld en is opnieuw berekend. %(summary)s.") % {
             "month": month.capitalize(), "summary": explain.correction_summary(effect.correction).capitalize()}
+        if effect.later:
+            text += " " + _("Ook later vastgestelde maanden zijn opnieuw berekend: %(summaries)s.") % {
+                "summaries": "; ".join(explain.correction_summary(c) for c in effect.later)}
+        if effect.letter is not None:
+            text += " " + _("De beschikking (brief %(reference)s) is gemaakt.") % {"reference": effect.letter.reference}
+        return text
     return _("De berekening van %(month)s is bijgewerkt.") % {"month": month}
 
 
@@ -100,7 +106,8 @@ def _tab_context(request, resident, month, *, form=None, notice_month=None, vers
         "warnings": [explain.warning_text(code) for code in state.warnings],
         "versions": versions, "shown_version": shown_version, "month_correction": month_correction,
         "reports": reports, "income_month": income_month, "policy": profile_money,
-        "corrections": PaymentCorrection.objects.filter(resident=resident).select_related("created_by")[:20],
+        "corrections": PaymentCorrection.objects.filter(resident=resident).select_related(
+            "created_by", "letter").defer("letter__pdf", "letter__body_html", "letter__document_html")[:20],
         "overview": services.months_overview(resident, max(month, _default_month(ctx)[0]), ctx=ctx),
         "previous_month": rules.add_months(month, -1), "next_month": rules.add_months(month, 1),
         "notice_month": notice_month, "tables": ctx.tables,

@@ -249,6 +249,11 @@ class Exemption(models.Model):
     grounds = models.TextField(_("redenen (gronden)"))
     evidence_note = models.TextField(_("onderbouwing (bijv. advies arts, verklaring)"), blank=True)
     requested_on = models.DateField(_("aangevraagd op"), null=True, blank=True)
+    child_date_of_birth = models.DateField(
+        _("geboortedatum jongste kind"), null=True, blank=True,
+        help_text=_("Bij een ontheffing voor een alleenstaande ouder (art. 9a): het kind waarvoor de ontheffing geldt. "
+                    "Alle ontheffingen voor hetzelfde kind samen duren hoogstens 5 jaar."),
+    )
     starts_on = models.DateField(_("vanaf"))
     ends_on = models.DateField(_("tot en met"), null=True, blank=True)
     review_on = models.DateField(_("opnieuw bekijken uiterlijk"), null=True, blank=True)

@@ -191,11 +191,66 @@ def birthday(born: dt.date, years: int) -> dt.date:
         return dt.date(born.year + years, 3, 1)
 
 
+Period = tuple[dt.date, dt.date]  # (first day, last day), both inclusive
+
+
+def days_covered(periods: Iterable[Period]) -> int:
+    """The number of distinct days in the periods (overlapping days count once)."""
+    total, reached = 0, None
+    for start, end in sorted(periods):
+        if end < start:
+            continue
+        if reached is not None and start <= reached:
+            start = reached + dt.timedelta(days=1)
+        if start <= end:
+            total += (end - start).days + 1
+        reached = end if reached is None else max(reached, end)
+    return total
+
+
+def single_parent_limit_days(periods: Iterable[Period]) -> int:
+    """Art. 9a: at most 5 years per youngest child, over all its exemptions together. As days: the length of the 5
+    years from the first day of the earliest exemption (1826 or 1827 days, by the leap days in between); for a single
+    exemption this is the same limit as 'hoogstens 5 jaar' from its own start."""
+    first = min(start for start, _end in periods)
+    return (add_months(first, 12 * SINGLE_PARENT_MAX_YEARS) - first).days
+
+
+def single_parent_total_problem(earlier: Sequence[Period], starts_on: dt.date, ends_on: dt.date) -> str:
+    """Why a new art. 9a exemption for the same youngest child would make the total exceed 5 years ("" when it fits).
+    `earlier` are the periods of the child's earlier exemptions (ended ones up to their actual end)."""
+    earlier = [(start, end) for start, end in earlier if end >= start]
+    if not earlier:
+        return ""
+    periods = [*earlier, (starts_on, ends_on)]
+    if days_covered(periods) <= single_parent_limit_days(periods):
+        return ""
+
+    def fits(last: dt.date) -> bool:
+        candidate = [*earlier, (starts_on, last)]
+        return days_covered(candidate) <= single_parent_limit_days(candidate)
+
+    used = days_covered(earlier)
+    if not fits(starts_on):
+        return (f"Voor dit kind is de ontheffing van 5 jaar al helemaal gebruikt ({used} dagen in eerdere "
+                f"ontheffingen, art. 9a).")
+    low, high = starts_on, ends_on            # fits(low), not fits(high): the last end date that fits
+    while (high - low).days > 1:
+        middle = low + dt.timedelta(days=(high - low).days // 2)
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return (f"Voor dit kind is al {used} dagen ontheffing verleend. Alle ontheffingen voor hetzelfde kind samen duren "
+            f"hoogstens 5 jaar (art. 9a). Deze ontheffing kan daarom uiterlijk tot en met {low:%d-%m-%Y} lopen.")
+
+
 def validate_exemption(*, kind: str, covers: Sequence[str], grounds: str, evidence_note: str,
                        starts_on: dt.date | None, ends_on: dt.date | None, review_on: dt.date | None,
                        requested_on: dt.date | None, household_type: str,
-                       youngest_child_date_of_birth: dt.date | None, today: dt.date) -> dict[str, str]:
-    """Problems with an exemption, per field, in Dutch (B1). Empty when it may be granted."""
+                       youngest_child_date_of_birth: dt.date | None, today: dt.date,
+                       earlier_single_parent_periods: Sequence[Period] = ()) -> dict[str, str]:
+    """Problems with an exemption, per field, in Dutch (B1). Empty when it may be granted.
+
+    `earlier_single_parent_periods`: for an art. 9a exemption, the periods of the earlier art. 9a exemptions for the
+    same youngest child; together they may last at most 5 years."""
     errors: dict[str, str] = {}
     if kind not in EXEMPTION_KINDS:
         return {"kind": "Kies de soort ontheffing."}
@@ -248,6 +303,10 @@ def validate_exemption(*, kind: str, covers: Sequence[str], grounds: str, eviden
                                      f"kind ({fifth - dt.timedelta(days=1):%d-%m-%Y}).")
         if ends_on is not None and ends_on >= add_months(starts_on, 12 * SINGLE_PARENT_MAX_YEARS):
             errors["ends_on"] = "Deze ontheffing duurt hoogstens 5 jaar (art. 9a)."
+        elif ends_on is not None and "ends_on" not in errors:
+            total = single_parent_total_problem(earlier_single_parent_periods, starts_on, ends_on)
+            if total:
+                errors["ends_on"] = total
         if review_on is None:
             errors["review_on"] = "Deze ontheffing wordt elk half jaar opnieuw bekeken: vul een datum in (art. 9a)."
         elif review_on > add_months(starts_on, SINGLE_PARENT_REVIEW_MONTHS):

@@ -96,16 +96,33 @@ def obligations_for(resident, day=None, *, profile=None, exemptions=None, plan=N
 
 # -- exemptions -------------------------------------------------------------------------------------------------------
 
+def single_parent_periods(resident, child_date_of_birth, *, exclude_pk=None):
+    """The periods of the resident's art. 9a exemptions for the child born on `child_date_of_birth` (an ended one up
+    to its actual end: end_exemption shortens ends_on)."""
+    rows = (Exemption.objects.filter(resident=resident, kind=Exemption.Kind.SINGLE_PARENT,
+                                     child_date_of_birth=child_date_of_birth)
+            .exclude(pk=exclude_pk).order_by("starts_on", "pk").values_list("starts_on", "ends_on"))
+    return [(start, end) for start, end in rows if end is not None]
+
+
 @transaction.atomic
 def grant_exemption(resident, *, actor, kind, covers=None, grounds, evidence_note="", starts_on, ends_on=None,
                     review_on=None, requested_on=None):
     """Grant an ontheffing after checking it against its kind's rules (art. 9 lid 2, 9 lid 5, 9a)."""
     _require_role(actor, STAFF_ROLES, _("Alleen een klantmanager of teamleider verleent een ontheffing."))
     covers = list(covers) if covers else list(rules.DEFAULT_COVERS.get(kind, ()))
+    child = resident.youngest_child_date_of_birth if kind == rules.SINGLE_PARENT else None
+    earlier = []
+    if child is not None:
+        # Art. 9a: at most 5 years for the same youngest child over all its exemptions. The resident row is locked so
+        # two exemptions granted at once cannot both fit.
+        type(resident).objects.select_for_update().filter(pk=resident.pk).first()
+        earlier = single_parent_periods(resident, child)
     errors = rules.validate_exemption(
         kind=kind, covers=covers, grounds=grounds, evidence_note=evidence_note, starts_on=starts_on, ends_on=ends_on,
         review_on=review_on, requested_on=requested_on, household_type=resident.household_type,
         youngest_child_date_of_birth=resident.youngest_child_date_of_birth, today=_today(),
+        earlier_single_parent_periods=earlier,
     )
     if errors:
         raise ValidationError(errors)
@@ -113,7 +130,7 @@ def grant_exemption(resident, *, actor, kind, covers=None, grounds, evidence_not
     exemption = Exemption.objects.create(
         resident=resident, kind=kind, covers=sorted(covers), grounds=grounds.strip(),
         evidence_note=evidence_note.strip(), starts_on=starts_on, ends_on=ends_on, review_on=review_on,
-        requested_on=requested_on, granted_by=actor, policy_profile=profile,
+        requested_on=requested_on, child_date_of_birth=child, granted_by=actor, policy_profile=profile,
         rule=f"{Exemption.Kind(kind).label}; geldt voor: {', '.join(sorted(covers))}",
     )
     until = f" tot en met {ends_on:%d-%m-%Y}" if ends_on else ""
@@ -360,11 +377,9 @@ def _money(value):
     return f"{value:.2f}".replace(".", ",").replace(",00", "")
 
 
-def _decision_letter(measure, profile, actor):
-    """The beschikking: the decision, the grounds, the rule, and the objection route and period."""
-    from meedoen.letters.services import issue_letter
-
-    context = {
+def decision_letter_context(measure) -> dict:
+    """What the beschikking about a decided measure says (also used by the demo for its historical decisions)."""
+    return {
         "measure_outcome": measure.outcome,
         "measure_outcome_text": str(Measure.Outcome(measure.outcome).label),
         "breached_obligation_text": str(ObligationCode(measure.breached_obligation).label),
@@ -382,8 +397,18 @@ def _decision_letter(measure, profile, actor):
         "objection_weeks": rules.OBJECTION_WEEKS,
         "reconsider_by_on": measure.reconsider_by,
     }
-    return issue_letter(measure.resident, "measure_decision", step_key=f"measure:{measure.pk}:decision",
-                        actor=actor, policy_profile=profile, context=context)
+
+
+def decision_letter_step_key(measure) -> str:
+    return f"measure:{measure.pk}:decision"
+
+
+def _decision_letter(measure, profile, actor):
+    """The beschikking: the decision, the grounds, the rule, and the objection route and period."""
+    from meedoen.letters.services import issue_letter
+
+    return issue_letter(measure.resident, "measure_decision", step_key=decision_letter_step_key(measure),
+                        actor=actor, policy_profile=profile, context=decision_letter_context(measure))
 
 
 @transaction.atomic

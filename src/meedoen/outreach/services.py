@@ -397,7 +397,9 @@ def _record_step(outreach, *, position, kind, event, profile, rule) -> LadderSte
     )
 
 
-def _new_link(invitation, purpose) -> str:
+def new_booking_link(invitation, purpose) -> str:
+    """A new personal booking link for an open invitation (the letter's, a reminder's, or the portal's); returns the
+    token, of which only a hash is stored. It expires with the invitation."""
     while True:
         token = new_token()
         try:
@@ -456,7 +458,7 @@ def _invite(outreach, step, profile, actor, *, params):
     expires_on = timezone.localdate(now) + dt.timedelta(days=campaign.invitation_valid_days)
     invitation = Invitation.objects.create(outreach=outreach, position=step.position, step_key=step.step_key,
                                            sent_at=now, expires_at=_end_of_day(expires_on))
-    token = _new_link(invitation, "invitation")
+    token = new_booking_link(invitation, "invitation")
     url = booking_url(token)
     kind = kind_for(profile, campaign.appointment_kind)
     second = step.kind == "second_invitation" or outreach.invitations.exclude(pk=invitation.pk).exists()
@@ -1040,7 +1042,7 @@ def send_invitation_reminder(invitation_id) -> bool:
                 paused=_paused(outreach.resident), already_sent=invitation.reminder_sent_at is not None):
             return False
         profile = active_profile(outreach.campaign.municipality)
-        token = _new_link(invitation, "reminder")
+        token = new_booking_link(invitation, "reminder")
         url = booking_url(token)
         expires_on = timezone.localdate(invitation.expires_at)
         key = f"{invitation.step_key}:reminder"

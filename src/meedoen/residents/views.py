@@ -54,11 +54,13 @@ def home(request):
     if role == Role.ADMINISTRATOR or request.user.is_superuser:
         return redirect("audit:list")
     if role == Role.ANALYST:
-        return redirect("policy:list")
+        return redirect("monitoring:dashboard")
     if role == Role.PROVIDER_STAFF and request.user.provider_id:
         return redirect("partner:home")
     if role == Role.ENFORCEMENT:
         return redirect("obligations:enforcement")
+    if role == Role.RESIDENT:
+        return redirect("portal:overview")
     return render(request, "residents/home_other.html")
 
 

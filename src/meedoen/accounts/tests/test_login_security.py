@@ -36,7 +36,7 @@ def test_pages_send_a_strict_content_security_policy(caseworker_client):
         (Role.CASEWORKER, "guidance:worklist"),
         (Role.TEAM_LEAD, "residents:team"),
         (Role.NEIGHBOURHOOD_WORKER, "residents:search"),
-        (Role.ANALYST, "policy:list"),
+        (Role.ANALYST, "monitoring:dashboard"),
         (Role.ADMINISTRATOR, "audit:list"),
     ],
 )

@@ -105,7 +105,11 @@ def test_deciding_then_correcting_shows_the_difference(caseworker_client, reside
     assert "Nabetaling: €\u00a0142,50 is te weinig betaald." in html
     assert "Eerst: €\u00a0761,42. Nu: €\u00a0903,92." in html
     assert "versie 1 (Vervangen door herberekening)" in html
-    assert PaymentCorrection.objects.get().kind == "underpayment"
+    correction = PaymentCorrection.objects.select_related("letter").get()
+    assert correction.kind == "underpayment"
+    # The beschikking is made and linked from the table of differences.
+    assert "De beschikking (brief" in html and correction.letter.reference in html
+    assert reverse("letters:detail", args=[correction.letter.pk]) in html
     old = caseworker_client.get(tab(resident, versie=1)).content.decode()
     assert "U bekijkt versie 1" in old and "761,42" in old
 

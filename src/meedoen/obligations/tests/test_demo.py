@@ -76,3 +76,25 @@ def test_a_profile_with_a_voluntary_tegenprestatie_has_no_measures_for_it(preset
     counts = seed_obligations(summary.municipality, random.Random(2), today)
     assert counts["maatregelen voorgesteld"] >= 1 and Measure.objects.exists()
     assert not Measure.objects.filter(breached_obligation="reciprocity").exists()
+
+
+def test_every_historical_decision_has_its_beschikking(demo):
+    from meedoen.demo.generator import DEMO_LOGIN_ROLES, DEMO_LOGINS
+    from meedoen.letters.tests.helpers import pdf_text
+
+    _municipality, counts, _today = demo
+    decided = Measure.objects.filter(decided_on__isnull=False).select_related("letter")
+    assert decided.count() > 1
+    for measure in decided:   # the historical ones (bulk) and the one decided today (services.decide)
+        letter = measure.letter
+        assert letter is not None and letter.kind == "measure_decision"
+        assert letter.step_key == f"measure:{measure.pk}:decision" and letter.resident_id == measure.resident_id
+        assert timezone.localtime(letter.created_at).date() == measure.decided_on
+    history = decided.filter(letter__printed_at__isnull=False)
+    assert counts["beschikkingen maatregel"] == history.count() == decided.count() - 1
+    sample = history.filter(percentage__gt=0).select_related("letter").first()
+    text = pdf_text(bytes(sample.letter.pdf))
+    assert f"{sample.percentage:.0f} procent" in text and "bezwaar" in text
+    # The enforcement login is one of the listed demo logins.
+    assert "handhaving" in {login.username for login in DEMO_LOGINS}
+    assert User.objects.get(username="handhaving").role == DEMO_LOGIN_ROLES["handhaving"] == Role.ENFORCEMENT
