@@ -393,6 +393,7 @@ class Result:
     by_month: list
     workload: list[dict]
     by_neighbourhood: list[dict]
+    caseload_distribution: list[tuple[str, int]] = field(default_factory=list)
 
     def get(self, key) -> Indicator:
         return next(i for i in self.indicators if i.key == key)
@@ -497,7 +498,9 @@ def compute(filters: Filters, records: Records | None = None) -> Result:
     workload = _workload(r, last_contact, end)
     by_neighbourhood = _by_neighbourhood(r, reached, active_ids)
     by_month = rules.active_by_month(r.intervals, start, end)
-    return Result(filters, r, ind, active, by_category, funnel, ladder, contact, by_month, workload, by_neighbourhood)
+    caseloads = rules.caseload_distribution(row.caseworker_id for row in r.residents.values())
+    return Result(filters, r, ind, active, by_category, funnel, ladder, contact, by_month, workload, by_neighbourhood,
+                  caseloads)
 
 
 def _workload(r: Records, last_contact, end) -> list[dict]:

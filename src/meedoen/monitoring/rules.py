@@ -181,6 +181,24 @@ def contact_bucket(last_contact: dt.date | None, on: dt.date) -> str:
     raise AssertionError("unreachable: the last bucket is open-ended")
 
 
+CASELOAD_BANDS = (50, 100, 150, 200, 250, 300, 350)
+
+
+def caseload_distribution(caseworker_ids: Iterable[int | None], bands: Sequence[int] = CASELOAD_BANDS
+                          ) -> list[tuple[str, int]]:
+    """How many caseworkers carry a caseload in each band, from the caseworker id of every resident in the selection
+    (None: no caseworker, not counted). Bands are [0, b1), [b1, b2), ..., [b_last, ∞). A distribution, never a list
+    of people (DESIGN §4.9)."""
+    per_caseworker = Counter(cid for cid in caseworker_ids if cid is not None)
+    edges = [0, *bands]
+    labels = [f"{lo}–{hi - 1}" for lo, hi in zip(edges, edges[1:])] + [f"{edges[-1]}+"]
+    counts = [0] * len(labels)
+    for size in per_caseworker.values():
+        index = next((i for i, hi in enumerate(bands) if size < hi), len(bands))
+        counts[index] += 1
+    return list(zip(labels, counts))
+
+
 def suppress(count: int | None, threshold: int = SMALL_CELL) -> str | int | None:
     """Small-cell suppression for breakdowns: 1..threshold-1 becomes "<threshold"; 0 and larger counts stay."""
     if count is None:

@@ -100,6 +100,13 @@ def _charts(result):
             category_header=_("Team"), chart_id="chart-workload",
             description=_("Gemiddelde caseload per team, op alfabet. Dit is werkdruk, geen ranglijst van mensen."),
         ),
+        "caseloads": charts.bar(
+            _("Caseload per klantmanager: hoeveel klantmanagers hebben hoeveel inwoners"),
+            [label for label, _count in result.caseload_distribution],
+            [{"name": _("Aantal klantmanagers"), "values": [count for _label, count in result.caseload_distribution]}],
+            orientation="vertical", category_header=_("Inwoners in de caseload"), chart_id="chart-caseloads",
+            description=_("Verdeling van de caseload over de klantmanagers in deze selectie, zonder namen."),
+        ),
     }
 
 

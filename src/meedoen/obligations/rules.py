@@ -84,7 +84,8 @@ class Obligation:
 
 
 def obligations_on(day: dt.date, *, reciprocity: Mapping, plan: PlanFacts | None,
-                   exemptions: Iterable[ExemptionFacts] = (), language_level: str = "") -> tuple[Obligation, ...]:
+                   exemptions: Iterable[ExemptionFacts] = (), language_level: str = "",
+                   relaxed_by: str = "") -> tuple[Obligation, ...]:
     """A resident's obligations on `day`, from the profile's reciprocity setting, the signed plan van aanpak and the
     exemptions in force (DESIGN §4.8: obligations follow the assessment and the plan, not a flat rule).
 
@@ -93,6 +94,9 @@ def obligations_on(day: dt.date, *, reciprocity: Mapping, plan: PlanFacts | None
       with a possible measure (Rotterdam), asked but not enforced, voluntary, or not asked at all.
     - Hours naar vermogen: the signed plan's capacity, capped by the profile's maximum hours a week.
     - The language requirement (art. 18b) applies below level 1F.
+    - `relaxed_by` names an experiment arm that relaxes the obligations (e.g. Amsterdam's self-direction): a mandatory
+      tegenprestatie becomes voluntary for its residents. The statutory work and re-integration duties stay: an
+      experiment cannot waive the law.
     """
     in_force = [e for e in exemptions if e.in_force_on(day)]
 
@@ -126,12 +130,16 @@ def obligations_on(day: dt.date, *, reciprocity: Mapping, plan: PlanFacts | None
         result.append(Obligation(RECIPROCITY, label, ARTICLES[RECIPROCITY], EXEMPTED, False, None, exemption.id,
                                  f"ontheffing ({exemption.kind}) in werking op {day:%d-%m-%Y}"))
     else:
+        if relaxed_by and mode in ("mandatory", "not_enforced"):
+            mode = "voluntary"
         hours = min(capacity, max_hours) if capacity is not None else None
         enforceable = mode == "mandatory" and bool(reciprocity.get("sanction"))
         status = APPLIES if mode == "mandatory" else VOLUNTARY
         how = {"mandatory": "verplicht", "not_enforced": "gevraagd, niet afgedwongen"}.get(mode, "vrijwillig")
         rule = f"beleidsprofiel: {reciprocity_label(day)} {how}, ten hoogste {max_hours} uur per week naar vermogen"
         rule += f"; volgens het plan {hours} uur per week" if hours is not None else f"; {no_plan}"
+        if relaxed_by:
+            rule += f"; experiment: {relaxed_by} (vrijwillig)"
         result.append(Obligation(RECIPROCITY, label, ARTICLES[RECIPROCITY], status, enforceable, hours, None, rule))
 
     if language_level in LANGUAGE_LEVELS_BELOW_REQUIREMENT:

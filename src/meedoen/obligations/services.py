@@ -89,9 +89,14 @@ def obligations_for(resident, day=None, *, profile=None, exemptions=None, plan=N
         plan = ActionPlan.objects.signed().filter(resident=resident).only("capacity_hours_per_week", "route",
                                                                           "version").first()
     facts = rules.PlanFacts(plan.capacity_hours_per_week, plan.route, plan.version) if plan else None
+    # A running experiment's arm may relax the obligations for its residents (meedoen.experiments.overrides).
+    from meedoen.experiments import overrides as experiment_overrides
+
+    arm = experiment_overrides.overrides_for([resident.pk]).get(resident.pk)
+    relaxed_by = arm.arm_name if arm is not None and arm.parameters.obligations_relaxed else ""
     return rules.obligations_on(day, reciprocity=profile.reciprocity or {}, plan=facts,
                                 exemptions=exemption_facts(e for e in exemptions if e.status == "active"),
-                                language_level=resident.dutch_language_level)
+                                language_level=resident.dutch_language_level, relaxed_by=relaxed_by)
 
 
 # -- exemptions -------------------------------------------------------------------------------------------------------
@@ -206,9 +211,15 @@ def propose_measure(resident, *, actor, breached_obligation, facts, occurred_on,
         errors["occurred_on"] = _("Deze datum ligt in de toekomst.")
     profile = active_profile(resident.municipality)
     settings = measure_settings(profile)
-    if breached_obligation == ObligationCode.RECIPROCITY and not reciprocity_enforceable(profile):
-        errors["breached_obligation"] = _("In dit beleid is de tegenprestatie niet afdwingbaar: daarvoor volgt geen "
-                                          "maatregel.")
+    if breached_obligation == ObligationCode.RECIPROCITY:
+        if not reciprocity_enforceable(profile):
+            errors["breached_obligation"] = _("In dit beleid is de tegenprestatie niet afdwingbaar: daarvoor volgt "
+                                              "geen maatregel.")
+        elif not next(o for o in obligations_for(resident, occurred_on or today, profile=profile)
+                      if o.code == rules.RECIPROCITY).enforceable:
+            # An exemption, or an experiment arm that makes it voluntary, for this resident on that day.
+            errors["breached_obligation"] = _("Voor deze inwoner was de tegenprestatie op die dag niet afdwingbaar "
+                                              "(ontheffing of experiment): daarvoor volgt geen maatregel.")
     if regime not in Measure.Regime.values:
         errors["regime"] = _("Kies de regeling.")
     elif regime == Measure.Regime.ORDINANCE and rules.find_category(regime, settings, category) is None:

@@ -288,3 +288,34 @@ def test_preregistration_holds_design_seed_and_plan(municipality, analyst):
                      '"rate": "0.50"', '"kind": "kept"', "Welch", "HC2", "T0: 1 april 2026", "segment",
                      "wellbeing"):
         assert fragment in document, fragment
+
+
+def test_a_self_direction_arm_makes_the_tegenprestatie_voluntary_but_not_the_law(municipality, neighbourhood,
+                                                                                caseworker, analyst, today):
+    from meedoen.obligations import services as obligations
+
+    a, b = make_residents(municipality, neighbourhood, caseworker, 2, today, segment="kansarm")
+    experiment = amsterdam(municipality, analyst, strata=(), arms=[("zelfregie", "Zelfregie", SELF, False),
+                                                                    ("regulier", "Regulier", {}, True)])
+    services.randomise(experiment, actor=analyst)
+    arms = assignment_map(experiment)
+    own_way = Resident.objects.get(pk=next(pk for pk, code in arms.items() if code == "zelfregie"))
+    control = Resident.objects.get(pk=next(pk for pk, code in arms.items() if code == "regulier"))
+
+    relaxed = {o.code: o for o in obligations.obligations_for(own_way, today)}
+    regular = {o.code: o for o in obligations.obligations_for(control, today)}
+    # Rotterdam: the tegenprestatie is mandatory and can lead to a measure; the self-direction arm makes it voluntary.
+    assert (regular["reciprocity"].status, regular["reciprocity"].enforceable) == ("applies", True)
+    assert (relaxed["reciprocity"].status, relaxed["reciprocity"].enforceable) == ("voluntary", False)
+    assert "Zelfregie" in relaxed["reciprocity"].rule
+    # The statutory work and re-integration duties stay.
+    assert relaxed["work"].status == regular["work"].status == "applies"
+    # So no measure can be proposed for a refused tegenprestatie in that arm; in the control arm it can.
+    proposal = dict(breached_obligation="reciprocity", facts="Niet gekomen bij de buurtkeuken.", occurred_on=today,
+                    blame="full", blame_note="Geen reden gegeven.", category="licht")
+    with pytest.raises(ValidationError) as refused:
+        obligations.propose_measure(own_way, actor=caseworker, **proposal)
+    assert "breached_obligation" in refused.value.message_dict
+    assert obligations.propose_measure(control, actor=caseworker, **proposal).pk
+    services.close(experiment, actor=analyst)
+    assert {o.code: o for o in obligations.obligations_for(own_way, today)}["reciprocity"].enforceable is True

@@ -144,3 +144,17 @@ def test_active_by_month_equals_checking_every_month(raw, a, b):
     expected = [(m_start, rules.count_by_primary_category(rules.active_categories(intervals, m_start, m_end)))
                 for m_start, m_end in rules.months_between(start, end)]
     assert rules.active_by_month(intervals, start, end) == expected
+
+
+def test_caseload_distribution_counts_caseworkers_per_band_without_names():
+    ids = [1] * 49 + [2] * 50 + [3] * 349 + [4] * 350 + [None] * 7
+    assert rules.caseload_distribution(ids) == [
+        ("0–49", 1), ("50–99", 1), ("100–149", 0), ("150–199", 0), ("200–249", 0), ("250–299", 0),
+        ("300–349", 1), ("350+", 1)]
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=1, max_value=30)), max_size=400))
+def test_caseload_distribution_counts_every_caseworker_once(ids):
+    distribution = rules.caseload_distribution(ids)
+    assert sum(count for _label, count in distribution) == len({i for i in ids if i is not None})
+    assert [label for label, _count in distribution][-1] == f"{rules.CASELOAD_BANDS[-1]}+"

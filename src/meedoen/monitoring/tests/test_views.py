@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from meedoen.accounts.models import Role
+from meedoen.accounts.models import Role, User
 from meedoen.audit.models import AuditEntry
 from meedoen.tests.factories import MunicipalityFactory, NeighbourhoodFactory
 
@@ -41,10 +41,10 @@ def test_dashboard_svgs_are_well_formed_and_every_chart_has_a_table(client, worl
     client.force_login(user_with_role(Role.ANALYST))
     html = client.get(reverse("monitoring:dashboard"), PERIOD).content.decode()
     svgs = html.split("<svg class=\"chart__svg\"")[1:]
-    assert len(svgs) == 5
+    assert len(svgs) == 6  # funnel, categories, over time, contact, workload per team, caseload distribution
     for chunk in svgs:
         ET.fromstring("<svg" + chunk[: chunk.index("</svg>") + len("</svg>")])
-    assert html.count("<summary>Toon als tabel</summary>") == 5
+    assert html.count("<summary>Toon als tabel</summary>") == 6
 
 
 def test_small_counts_in_breakdowns_are_shown_as_less_than_five(client, world, user_with_role):
@@ -127,3 +127,16 @@ def test_team_caseload_is_hidden_when_the_team_count_is_suppressed(client, world
     assert rows["Team Noord"]["residents_shown"] == "<5" and rows["Team Noord"]["caseload_display"] == "–"
     chart = response.context["charts"]["workload"]
     assert all(cell in ("–", "geen klantmanagers") for row in chart["table"]["rows"] for cell in row[1:])
+
+
+def test_caseload_per_caseworker_is_a_distribution_without_names(client, world, user_with_role):
+    client.force_login(user_with_role(Role.TEAM_LEAD))
+    response = client.get(reverse("monitoring:dashboard"), PERIOD)
+    distribution = response.context["result"].caseload_distribution
+    residents = response.context["result"].records.residents.values()
+    assert sum(count for _band, count in distribution) == len({r.caseworker_id for r in residents
+                                                                  if r.caseworker_id is not None})
+    chart = response.context["charts"]["caseloads"]
+    assert chart["id"] in response.content.decode()
+    for user in User.objects.filter(pk__in={r.caseworker_id for r in residents if r.caseworker_id}):
+        assert user.get_full_name() not in str(chart["table"]) and user.username not in str(chart["table"])

@@ -391,3 +391,16 @@ def test_statistics_compare_no_show_actions_with_measures():
     stats = rules.measure_statistics(no_show_actions=360, measures=measures)
     assert (stats.with_reduction, stats.no_blame, stats.awaiting, stats.from_ladder) == (95, 20, 1, 115)
     assert stats.share_of_actions == Decimal(26) and stats.average_months == Decimal("1.0")
+
+
+@given(mode=st.sampled_from(["mandatory", "not_enforced", "voluntary", "none"]), sanction=st.booleans(),
+       relaxed=st.sampled_from(["", "Zelfregie"]))
+def test_an_experiment_arm_can_only_relax_the_tegenprestatie_never_the_law(mode, sanction, relaxed):
+    reciprocity = {"mode": mode, "max_hours_per_week": 20, "sanction": sanction}
+    plain = by_code(rules.obligations_on(D(2026, 3, 1), reciprocity=reciprocity, plan=None))
+    arm = by_code(rules.obligations_on(D(2026, 3, 1), reciprocity=reciprocity, plan=None, relaxed_by=relaxed))
+    assert arm["reciprocity"].enforceable <= plain["reciprocity"].enforceable
+    if relaxed and mode != "none":
+        assert arm["reciprocity"].status == rules.VOLUNTARY and not arm["reciprocity"].enforceable
+    for code in (rules.WORK, rules.REINTEGRATION):
+        assert arm[code] == plain[code]
