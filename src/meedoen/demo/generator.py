@@ -64,7 +64,8 @@ DEMO_LOGINS = (
               "deelt met het wijkteam (Rotterdam: niet)"),
     DemoLogin("partner", "Medewerker partner", "Partnerportaal van de Vrijwilligerswinkel: doorverwijzingen naar de "
               "eigen organisatie, groepen, plaatsingen en terugkoppelingen; geen dossiers"),
-    DemoLogin("onderzoeker", "Beleidsmedewerker / onderzoeker", "Beleidsprofielen en cijfers; geen namen"),
+    DemoLogin("onderzoeker", "Beleidsmedewerker / onderzoeker", "Monitoring en onderzoeksexport, experimenten, de "
+              "beleidssimulatie en beleidsprofielen; geen namen"),
     DemoLogin("beheerder", "Functioneel beheerder", "Beleidsprofielen, audittrail, activiteitencatalogus en import, "
               "partners en contracten, gebruikers en /beheer/ (superuser)"),
     DemoLogin("inwoner", "Inwoner", "Mijn Meedoen: het eigen plan, afspraken, brieven, verplichtingen en de "
