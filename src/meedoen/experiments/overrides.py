@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -22,6 +23,12 @@ from meedoen.money import rules as money_rules
 from . import rules
 
 PREMIUM_ID = "experiment_premium"
+PARTICIPATION_PREMIUM_ID = "experiment_participation"
+
+
+def takes_part(arm: "ArmOverride | None") -> bool:
+    """Whether the money calculation must know, per month, if the resident takes part (a loss-aversion arm)."""
+    return arm is not None and arm.parameters.framing is not None
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,18 @@ def next_contact_for(arm: ArmOverride | None, *, contact_norms, intensity, **kwa
 def money_policy_for(arm: ArmOverride | None, policy: money_rules.MoneyPolicy,
                      month: dt.date) -> money_rules.MoneyPolicy:
     """The month's money policy with the arm's premium (art. 31 lid 2 j) in the months it is in force. It replaces
-    the profile's premiums for the resident, so the arm's rate and maximum are the ones tested."""
+    the profile's premiums for the resident, so the arm's rate and maximum are the ones tested. A loss-aversion arm
+    (framing kept or gained) adds its fixed amount for every month the resident takes part (see
+    money.services.compute_chain, which says whether they do)."""
+    if arm is not None and arm.parameters.framing is not None and arm.assigned_on <= money_rules.month_end(month):
+        framing = arm.parameters.framing
+        kept = framing.kind == "kept"
+        label = (f"Premie experiment ({arm.arm_name}): u houdt € {framing.amount} zolang u meedoet" if kept
+                 else f"Premie experiment ({arm.arm_name}): u verdient € {framing.amount} omdat u meedoet")
+        return dataclasses.replace(policy, premiums=(money_rules.Premium(
+            id=PARTICIPATION_PREMIUM_ID, label=label, rate=Decimal(0), max_per_month=framing.amount,
+            fixed_per_month=framing.amount,
+            citation="Experiment (verliesaversie: behouden of verdienen); Participatiewet art. 31 lid 2 onder j"),))
     if arm is None or arm.parameters.premium is None or not rules.premium_in_force(
             arm.parameters, (arm.assigned_on.year, arm.assigned_on.month), (month.year, month.month)):
         return policy

@@ -166,7 +166,11 @@ def _describe(code, p, line):
         months = p.get("paid_in_months") or []
         when = (_("U krijgt de premie in %(months)s.") % {"months": _(" en ").join(
             date_format(dt.date(2000, m, 1), "F") for m in months)}) if months else _("U krijgt de premie deze maand.")
-        return (p.get("label") or _("Premie")) + (_(" (partner)") if p.get("person") == "partner" else ""), _(
+        label = (p.get("label") or _("Premie")) + (_(" (partner)") if p.get("person") == "partner" else "")
+        if p.get("fixed_per_month"):
+            return label, _("%(amount)s per maand omdat u meedoet (u heeft een plek bij een partner). Een premie gaat "
+                            "niet van de bijstand af. %(when)s") % {"amount": euro(p["fixed_per_month"]), "when": when}
+        return label, _(
             "%(rate)s van uw loon, maximaal %(max)s per maand. Een premie gaat niet van de bijstand af. %(when)s") % {
             "rate": percent(p["rate"]), "max": euro(p["max_per_month"]), "when": when}
     if code == "premium_paid":

@@ -435,7 +435,11 @@ class Reduction:
 @dataclass(frozen=True)
 class Premium:
     """A premium as policy data (art. 31 lid 2 j): a share of the month's earnings from work, up to a maximum a month,
-    paid every month or in the listed months."""
+    paid every month or in the listed months.
+
+    With `fixed_per_month` it is instead a fixed amount for the resident in a month in which they take part
+    (MonthInputs.participating), as in the loss-aversion experiment design (€150 a month kept or gained): the rate
+    and the earnings play no part, the yearly maximum still does."""
 
     id: str
     label: str
@@ -443,6 +447,7 @@ class Premium:
     max_per_month: Decimal
     paid_in_months: tuple[int, ...] = ()
     citation: str = ""
+    fixed_per_month: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -482,6 +487,7 @@ class MonthInputs:
     history: History
     norm_table: NormTable
     rules: tuple[IncomeRule, ...]
+    participating: bool = False  # the resident takes part this month (a placement in force): fixed premiums
 
 
 @dataclass(frozen=True)
@@ -866,9 +872,14 @@ def calculate(inputs: MonthInputs) -> MonthResult:
         accrued = ZERO
         for person in PERSONS:
             base = work[person][0]
-            if base <= 0 or entitled <= 0:
+            if premium.fixed_per_month is not None:
+                if person != RESIDENT or not inputs.participating or entitled <= 0:
+                    continue
+                amount = premium.fixed_per_month
+            elif base <= 0 or entitled <= 0:
                 continue
-            amount = min(cents(premium.rate * base), premium.max_per_month)
+            else:
+                amount = min(cents(premium.rate * base), premium.max_per_month)
             if premium_limit is not None and premium_limit.year_max is not None:
                 amount = min(amount, max(ZERO, premium_limit.year_max - premium_year.get(person, ZERO)))
             if amount <= 0:
@@ -879,7 +890,8 @@ def calculate(inputs: MonthInputs) -> MonthResult:
                                   "premium": premium.id, "label": premium.label, "person": person,
                                   "rate": premium.rate, "max_per_month": premium.max_per_month, "base": base,
                                   "year_max": premium_limit.year_max if premium_limit else None,
-                                  "paid_in_months": list(premium.paid_in_months)}))
+                                  "paid_in_months": list(premium.paid_in_months),
+                                  "fixed_per_month": premium.fixed_per_month}))
         accrued_total += accrued
         pending = unpaid.get(premium.id, ZERO) + accrued
         if not premium.paid_in_months or month.month in premium.paid_in_months:
@@ -962,7 +974,9 @@ def inputs_to_data(inputs: MonthInputs) -> dict:
                    "ein_euro_job_per_hour": str(policy.ein_euro_job_per_hour), "label": policy.label,
                    "premiums": [{"id": p.id, "label": p.label, "rate": str(p.rate),
                                  "max_per_month": str(p.max_per_month), "paid_in_months": list(p.paid_in_months),
-                                 "citation": p.citation} for p in policy.premiums]},
+                                 "citation": p.citation, "fixed_per_month": _plain(p.fixed_per_month)}
+                                for p in policy.premiums]},
+        "participating": inputs.participating,
         "history": history_to_data(inputs.history),
         "norm_table": norm_table_to_data(inputs.norm_table),
         "rules": [income_rule_to_data(rule) for rule in inputs.rules],
@@ -998,9 +1012,11 @@ def inputs_from_data(data: Mapping) -> MonthInputs:
             ein_euro_job_per_hour=Decimal(policy["ein_euro_job_per_hour"]), label=policy.get("label", ""),
             premiums=tuple(Premium(id=p["id"], label=p["label"], rate=Decimal(p["rate"]),
                                    max_per_month=money(p["max_per_month"]),
-                                   paid_in_months=tuple(p["paid_in_months"]), citation=p.get("citation", ""))
+                                   paid_in_months=tuple(p["paid_in_months"]), citation=p.get("citation", ""),
+                                   fixed_per_month=money(p["fixed_per_month"]) if p.get("fixed_per_month") else None)
                            for p in policy["premiums"])),
         history=history_from_data(data["history"]),
         norm_table=parse_norm_table(data["norm_table"]),
         rules=tuple(income_rule_from_data(rule) for rule in data["rules"]),
+        participating=bool(data.get("participating", False)),
     )

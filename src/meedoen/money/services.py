@@ -161,6 +161,7 @@ def compute_chain(resident, upto: dt.date, ctx: Context | None = None) -> list[C
     from meedoen.experiments import overrides as experiment_overrides  # an experiment's premium arm (issue 6)
 
     arm = experiment_overrides.overrides_for([resident.pk]).get(resident.pk)
+    placements = _placement_periods(resident) if experiment_overrides.takes_part(arm) else ()
     chain = []
     for month in months:
         table = ctx.table_for(month)
@@ -173,11 +174,21 @@ def compute_chain(resident, upto: dt.date, ctx: Context | None = None) -> list[C
             month=month, household=facts, income=income,
             reductions=tuple(x for x in reductions if x.starts_on <= last and x.ends_on >= month),
             policy=policy, history=history, norm_table=table,
-            rules=tuple(rule for rule in ctx.income_rules if rule.in_force(month)))
+            rules=tuple(rule for rule in ctx.income_rules if rule.in_force(month)),
+            participating=any(placed <= last and (ended is None or ended >= month) for placed, ended in placements))
         result = rules.calculate(inputs)
         chain.append(Computed(month, inputs, result, profile))
         history = result.history_after
     return chain
+
+
+def _placement_periods(resident) -> list[tuple[dt.date, dt.date | None]]:
+    """(placed_on, ended_on) of the resident's placements with a partner: a month with one in force is a month in
+    which the resident takes part (for a loss-aversion experiment's premium)."""
+    from meedoen.referrals.models import Referral
+
+    return list(Referral.objects.filter(resident=resident, placed_on__isnull=False)
+                .values_list("placed_on", "ended_on").order_by())
 
 
 def fingerprint(chain) -> str:

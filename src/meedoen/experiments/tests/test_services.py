@@ -319,3 +319,39 @@ def test_a_self_direction_arm_makes_the_tegenprestatie_voluntary_but_not_the_law
     assert obligations.propose_measure(control, actor=caseworker, **proposal).pk
     services.close(experiment, actor=analyst)
     assert {o.code: o for o in obligations.obligations_for(own_way, today)}["reciprocity"].enforceable is True
+
+
+def test_a_loss_aversion_arm_pays_its_fixed_amount_only_in_months_of_taking_part(municipality, neighbourhood,
+                                                                                caseworker, analyst, today):
+    import zoneinfo
+
+    from meedoen.money import norms
+    from meedoen.money import services as money
+    from meedoen.offer.tests.factories import ActivityFactory, ProviderFactory
+    from meedoen.referrals.models import Referral
+
+    norms.load_all()
+    a, b = make_residents(municipality, neighbourhood, caseworker, 2, today, segment="kansarm")
+    kept = {"framing": {"kind": "kept", "amount": "150"}}
+    experiment = amsterdam(municipality, analyst, strata=(), arms=[("behouden", "Behouden", kept, False),
+                                                                    ("regulier", "Regulier", {}, True)])
+    services.randomise(experiment, actor=analyst)
+    arms = assignment_map(experiment)
+    keeper = Resident.objects.get(pk=next(pk for pk, code in arms.items() if code == "behouden"))
+    control = Resident.objects.get(pk=next(pk for pk, code in arms.items() if code == "regulier"))
+    april = dt.date(2026, 4, 1)
+    assert money.month_state(keeper, april).result.premium_paid == 0  # assigned, but not (yet) taking part
+
+    provider = ProviderFactory(municipality=municipality)
+    activity = ActivityFactory(provider=provider)
+    moment = dt.datetime(2026, 3, 20, 10, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
+    for resident in (keeper, control):
+        Referral.objects.create(resident=resident, provider=provider, activity=activity, status="placed",
+                                referred_by=caseworker, referred_at=moment, handover_note="Warme overdracht",
+                                consent_recorded_at=moment, placed_on=dt.date(2026, 4, 10))
+    state = money.month_state(keeper, april)
+    assert state.result.premium_paid == Decimal("150.00")             # the same amount, whatever the earnings
+    premium = next(line for line in state.result.lines if line.code == "premium_accrued")
+    assert "Behouden" in premium.params["label"]
+    assert money.month_state(control, april).result.premium_paid == 0  # the control arm: the profile, no premium
+    assert money.month_state(keeper, dt.date(2026, 3, 1)).result.premium_paid == 0  # before the placement

@@ -373,6 +373,31 @@ def test_no_premium_in_a_month_without_a_right_to_bijstand():
     assert "income_exceeds_norm" in result.warnings
 
 
+KEPT = r.Premium(id="experiment_participation", label="Premie experiment: u houdt € 150", rate=D(0),
+                 max_per_month=D("150.00"), fixed_per_month=D("150.00"))
+
+
+def test_a_fixed_participation_premium_is_paid_only_in_a_month_of_taking_part_and_never_offset():
+    policy = r.MoneyPolicy(premiums=(KEPT,))
+    taking_part = r.calculate(replace(inputs(MARCH, policy=policy), participating=True))
+    assert taking_part.premium_paid == D("150.00")                    # no earnings needed: a fixed amount
+    assert taking_part.total_paid == taking_part.amount_to_pay + D("150.00")
+    assert taking_part.amount_to_pay == r.calculate(inputs(MARCH)).amount_to_pay   # the benefit itself is unchanged
+    assert r.calculate(inputs(MARCH, policy=policy)).premium_paid == 0           # not taking part: nothing
+    with_earnings = r.calculate(replace(inputs(MARCH, income=[wage(800)], policy=policy), participating=True))
+    assert with_earnings.premium_paid == D("150.00")                  # not a share of the earnings
+    history = r.History(year=2026, premium_year={"resident": D("3300.00")})
+    capped = r.calculate(replace(inputs(MARCH, policy=policy, history=history), participating=True))
+    assert capped.premium_paid == D("98.00")                          # the art. 31 lid 2 j yearly maximum (3398)
+
+
+def test_a_fixed_participation_premium_survives_storage_of_the_inputs():
+    stored = r.inputs_to_data(replace(inputs(MARCH, policy=r.MoneyPolicy(premiums=(KEPT,))), participating=True))
+    again = r.inputs_from_data(stored)
+    assert again.participating is True and again.policy.premiums[0].fixed_per_month == D("150.00")
+    assert r.calculate(again).premium_paid == D("150.00")
+
+
 # -- bad input --------------------------------------------------------------------------------------------------------
 
 

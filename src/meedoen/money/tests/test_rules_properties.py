@@ -67,7 +67,9 @@ premiums = st.builds(
     r.Premium, id=st.sampled_from(["p1", "p2"]), label=st.just("Premie"),
     rate=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("0.5"), places=2),
     max_per_month=st.decimals(min_value=Decimal("1"), max_value=Decimal("300"), places=2),
-    paid_in_months=st.lists(st.integers(1, 12), max_size=3, unique=True).map(tuple))
+    paid_in_months=st.lists(st.integers(1, 12), max_size=3, unique=True).map(tuple),
+    # sometimes a fixed amount for taking part (a loss-aversion experiment arm) instead of a share of earnings
+    fixed_per_month=st.one_of(st.none(), st.decimals(min_value=Decimal("1"), max_value=Decimal("300"), places=2)))
 policies = st.builds(
     r.MoneyPolicy, holiday_allowance_rate=st.sampled_from([Decimal("0.05"), Decimal("0.048"), Decimal("0")]),
     premiums=st.lists(premiums, max_size=2, unique_by=lambda p: p.id).map(tuple))
@@ -103,7 +105,8 @@ def month_inputs(draw):
     return r.MonthInputs(
         month=month, household=hh, income=tuple(draw(st.lists(income_items(hh.has_partner), max_size=4))),
         reductions=tuple(draw(st.lists(reductions(), max_size=2))), policy=draw(policies),
-        history=draw(histories(month)), norm_table=r.find_norm_table(TABLES, month), rules=RULES)
+        history=draw(histories(month)), norm_table=r.find_norm_table(TABLES, month), rules=RULES,
+        participating=draw(st.booleans()))
 
 
 def compute(inputs):
