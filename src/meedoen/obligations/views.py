@@ -88,21 +88,32 @@ def resident(request, public_id):
 
 # -- exemptions -------------------------------------------------------------------------------------------------------
 
+def _redirect_from_task(request, task_pk, kind, url_name):
+    """From a task of `kind` to the resident's form `url_name`, which takes the task as ?taak= (_task_in_request)."""
+    task = get_object_or_404(Task.objects.select_related("resident"), pk=task_pk, kind=kind)
+    resident = _resident(request, task.resident.public_id, for_edit=True)
+    return redirect(reverse(url_name, args=[resident.public_id]) + f"?taak={task.pk}")
+
+
+def _task_in_request(request, resident, kind, **filters):
+    """The resident's task of `kind` named by the form's or the link's 'taak' parameter, or None."""
+    task_id = str(request.POST.get("taak") or request.GET.get("taak") or "")
+    if not task_id.isdigit():
+        return None
+    return Task.objects.filter(pk=task_id, resident=resident, kind=kind, **filters).first()
+
+
 @login_required
 def exemption_from_task(request, task_pk):
     """From a 'can't' conversation's 'ontheffing beoordelen' task to the exemption form (DESIGN §4.5)."""
-    task = get_object_or_404(Task.objects.select_related("resident"), pk=task_pk, kind=Task.Kind.EXEMPTION_CHECK)
-    resident = _resident(request, task.resident.public_id, for_edit=True)
-    return redirect(reverse("obligations:exemption_new", args=[resident.public_id]) + f"?taak={task.pk}")
+    return _redirect_from_task(request, task_pk, Task.Kind.EXEMPTION_CHECK, "obligations:exemption_new")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def exemption_new(request, public_id):
     resident = _resident(request, public_id, for_edit=True)
-    task_id = request.POST.get("taak") or request.GET.get("taak") or ""
-    task = (Task.objects.filter(pk=task_id, resident=resident, kind=Task.Kind.EXEMPTION_CHECK,
-                                status=Task.Status.OPEN).first() if task_id.isdigit() else None)
+    task = _task_in_request(request, resident, Task.Kind.EXEMPTION_CHECK, status=Task.Status.OPEN)
     form = forms.ExemptionForm(request.POST if request.method == "POST" else None,
                                initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -171,11 +182,7 @@ def measure_new(request, public_id):
     resident = _resident(request, public_id, for_edit=True)
     settings = _profile_settings(resident)
     categories = rules.regime_categories("ordinance", settings)
-    task = None
-    task_id = request.POST.get("taak") or request.GET.get("taak")
-    if task_id:
-        task = Task.objects.filter(pk=task_id if str(task_id).isdigit() else None, resident=resident,
-                                   kind=Task.Kind.MEASURE_PROPOSAL).first()
+    task = _task_in_request(request, resident, Task.Kind.MEASURE_PROPOSAL)
     initial = {"occurred_on": timezone.localdate(), "regime": Measure.Regime.ORDINANCE,
                "category": settings.get("ladder_category", "") if task else ""}
     if task is not None:
@@ -206,9 +213,7 @@ def measure_new(request, public_id):
 @login_required
 def measure_from_task(request, task_pk):
     """From the no-show ladder's 'voorstel maatregel' task (on the worklist and the guidance tab) to the proposal."""
-    task = get_object_or_404(Task.objects.select_related("resident"), pk=task_pk, kind=Task.Kind.MEASURE_PROPOSAL)
-    resident = _resident(request, task.resident.public_id, for_edit=True)
-    return redirect(reverse("obligations:measure_new", args=[resident.public_id]) + f"?taak={task.pk}")
+    return _redirect_from_task(request, task_pk, Task.Kind.MEASURE_PROPOSAL, "obligations:measure_new")
 
 
 @login_required
