@@ -11,6 +11,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from meedoen.formats import euro  # noqa: F401  (explain.euro: amounts in the explanations, letters and messages)
+
 CATEGORY_LABELS = {
     "single_21": N_("alleenstaande of alleenstaande ouder van 21 jaar of ouder"),
     "couple_21": N_("gehuwden of samenwonenden van 21 jaar of ouder"),
@@ -26,12 +28,6 @@ CATEGORY_LABELS = {
 
 def category_label(code):
     return _(CATEGORY_LABELS.get(code, code))
-
-
-def euro(amount) -> str:
-    if amount in (None, ""):
-        return "–"
-    return "€\u00a0" + number_format(Decimal(str(amount)), 2, use_l10n=True, force_grouping=True)
 
 
 def percent(rate) -> str:

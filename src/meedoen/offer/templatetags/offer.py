@@ -4,8 +4,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from meedoen import formats
 from meedoen.offer.models import Weekday
-from meedoen.offer.services import euro as format_euro
 
 register = template.Library()
 
@@ -25,9 +25,7 @@ def weekdays(days, style="short"):
 
 @register.filter
 def euro(amount):
-    if amount in (None, ""):
-        return "–"
-    return format_euro(Decimal(amount)).replace(" ", "\u00a0", 1)  # never break between € and the number
+    return formats.euro(amount)
 
 
 def _hours(value):
