@@ -98,8 +98,8 @@ def _subqueries(using, models):
 
 @lru_cache(maxsize=8)
 def _statements(using, models):
-    """(update_sql, update_params, select_sql, select_params). The UPDATE takes `{where}` for the residents it
-    touches; the SELECT returns (id, stored facts..., computed facts...) for the residents in `{where}`."""
+    """(update_sql, select_sql, params): both statements take the subqueries' parameters, then those of `{where}`.
+    The UPDATE recomputes the residents in `{where}`; the SELECT returns (id, stored facts..., computed facts...)."""
     qn = connections[using].ops.quote_name
     parts = _subqueries(using, models)
     resident = models[0]
@@ -111,7 +111,7 @@ def _statements(using, models):
     update = f"UPDATE {table} AS r SET {sets} WHERE {{where}}"
     select = (f"SELECT r.{qn('id')}, {', '.join(f'r.{c}' for c in columns)}, "
               f"{', '.join(sql for sql, _params in parts)} FROM {table} r WHERE {{where}}")
-    return update, params, select, params
+    return update, select, params
 
 
 def _using():
@@ -124,7 +124,7 @@ def refresh(resident_ids, *, apps=None, using=None) -> None:
     if not ids:
         return
     using = using or _using()
-    update, params, _select, _sp = _statements(using, _models(apps))
+    update, _select, params = _statements(using, _models(apps))
     qn = connections[using].ops.quote_name
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
@@ -135,7 +135,7 @@ def refresh(resident_ids, *, apps=None, using=None) -> None:
 
 def _diff(where, where_params, using, models):
     """Ids (with stored and computed facts) whose stored facts differ from the records."""
-    _update, _params, select, params = _statements(using, models)
+    _update, select, params = _statements(using, models)
     n = len(FACT_FIELDS)
     different = []
     with connections[using].cursor() as cursor:
