@@ -107,8 +107,10 @@ class Static:
     accept_follow_up: float
     dropout: np.ndarray
     cum_weights: np.ndarray  # [n, categories] cumulative
-    cum_columns: tuple  # the same, one contiguous array per category
-    total_weight: np.ndarray
+    # The same by fit pattern: a resident's row is cum_table[fit_code]. Only 16 patterns exist, so drawing a
+    # category reads one small code per resident instead of six rows of floats.
+    fit_code: np.ndarray
+    cum_table: np.ndarray
     respond: np.ndarray  # by step kind
     norm_cents: np.ndarray
     category: np.ndarray
@@ -146,7 +148,12 @@ def prepare(population: Population, policy: SimPolicy, params: dict) -> Static:
         np.zeros(len(c), dtype=bool),
     ], axis=1)
     weights = np.array([params[name] for name in A.CATEGORY_WEIGHT_NAMES])
-    cum = np.cumsum(weights[None, :] * (1.0 + A.CATEGORY_FIT * fits), axis=1)
+    fit_code = (fits[:, 1:-1] * (1 << np.arange(fits.shape[1] - 2))).sum(axis=1).astype(np.uint8)
+    patterns = ((np.arange(1 << (fits.shape[1] - 2))[:, None] >> np.arange(fits.shape[1] - 2)) & 1).astype(bool)
+    pattern_fits = np.zeros((len(patterns), fits.shape[1]), dtype=bool)
+    pattern_fits[:, 1:-1] = patterns
+    cum_table = np.cumsum(weights[None, :] * (1.0 + A.CATEGORY_FIT * pattern_fits), axis=1)
+    cum = cum_table[fit_code]
     respond = np.zeros(len(vec.STEP_KINDS))
     tone = params["tone_effect_inviting"] if policy.inviting_tone else 1.0
     respond[K["invitation"]] = respond[K["second_invitation"]] = params["respond_invitation"] * tone
@@ -178,8 +185,7 @@ def prepare(population: Population, policy: SimPolicy, params: dict) -> Static:
         accept=min(1.0, params["accept"] * policy.accept_multiplier(params)),
         accept_follow_up=min(1.0, params["accept_follow_up"] * policy.accept_multiplier(params)),
         dropout=dropout,
-        cum_weights=cum, cum_columns=tuple(np.ascontiguousarray(cum[:, j]) for j in range(cum.shape[1])),
-        total_weight=cum[:, -1].copy(), respond=respond, norm_cents=norm_cents,
+        cum_weights=cum, fit_code=fit_code, cum_table=cum_table, respond=respond, norm_cents=norm_cents,
         category=c.norm_category(), sharers=c.sharers(), age0=c.age_months.astype(np.int32), params=params)
 
 
@@ -190,8 +196,6 @@ class State:
     due: np.ndarray
     cat: np.ndarray
     active_cat: np.ndarray  # cat while ACTIVE, else -1 (for counting)
-    entry: np.ndarray
-    last_contact: np.ndarray
     measure_left: np.ndarray
     measure_pct: np.ndarray
     last_measure: np.ndarray
@@ -213,7 +217,7 @@ class State:
         return cls(aow_month=(AOW_AGE_MONTHS - age0).astype(np.int32), threshold=threshold.copy(),
                    active_cat=np.full(n, -1, dtype=np.int8), state=np.zeros(n, dtype=np.int8),
                    pos=np.zeros(n, dtype=np.int8), due=z.copy(),
-                   cat=np.full(n, -1, dtype=np.int8), entry=z.copy(), last_contact=np.full(n, vec.NO_DATE, np.int32),
+                   cat=np.full(n, -1, dtype=np.int8),
                    measure_left=z.copy(), measure_pct=z.copy(), last_measure=np.full(n, NEVER, np.int32),
                    repeat=z.copy(), flags=np.zeros(n, np.uint8), measured=np.zeros(0, np.intp))
 
@@ -233,19 +237,17 @@ def _enter_active(st: State, static: Static, idx) -> None:
 
 def _draw_category(static: Static, idx, u):
     """The first category whose cumulative weight exceeds u × total (the number of cumulative weights ≤ it)."""
-    x = u * static.total_weight[idx]
-    k = np.zeros(len(idx), dtype=np.int8)
-    for column in static.cum_columns[:-1]:
-        k += x >= column[idx]
-    return k
+    rows = static.cum_table[static.fit_code[idx]]
+    x = u * rows[:, -1]
+    return np.count_nonzero(x[:, None] >= rows[:, :-1], axis=1).astype(np.int8)
 
 
 def _schedule(st: State, static: Static, idx, t, placed=False):
-    """A contact happens in month t: record it and set the next one with the follow-up rule (vectorised)."""
+    """A contact happens in month t: set the next one with the follow-up rule (vectorised). (The model keeps no
+    date of last contact: the follow-up rule needs only this one, month t.)"""
     today = day_of(t)
     due_day = vec.next_contact_day(last_contact=today, started=today, norm_days=static.norm_days[idx],
                                    placed=today if placed else None)  # scalars broadcast over the residents
-    st.last_contact[idx] = today
     st.due[idx] = month_of(due_day)
 
 
@@ -309,7 +311,6 @@ def _step_vectorised(st: State, static: Static, policy: SimPolicy, t: int, rng: 
     new[came] = CONVERSATION
     _set_flag(st, came, EVER_REACHED)
     st.due[came] = t + 1
-    st.last_contact[came] = day_of(t)
     work_items["intake"] += len(came)
     missed = idx[~met]
     nxt = ladder.next_position(st.pos[missed], np.ones(len(missed), dtype=bool))
@@ -446,13 +447,15 @@ def _step_vectorised(st: State, static: Static, policy: SimPolicy, t: int, rng: 
     st.by_category -= np.bincount(left_active[left_active >= 0].astype(np.intp), minlength=len(A.CATEGORIES))
     st.tally["exempt"] -= int(np.count_nonzero(s[g_group] == EXEMPT))
     st.tally["closed"] -= int(np.count_nonzero(s[g_group] == CLOSED))
-    new[g] = NOT_APPROACHED
-    st.threshold[g] = static.exit_threshold[g]
+    # Outside the activation group a resident's state never changes, so a newcomer there needs only its AOW month.
     st.aow_month[g] = AOW_AGE_MONTHS - static.age0[g] + t + 1
-    for arr, value in ((st.pos, 0), (st.due, 0), (st.cat, -1), (st.active_cat, -1), (st.last_contact, vec.NO_DATE),
-                       (st.measure_left, 0), (st.measure_pct, 0), (st.last_measure, NEVER), (st.repeat, 0),
-                       (st.flags, 0)):
-        arr[g] = value
+    new[g_group] = NOT_APPROACHED
+    g_active = g_group[s[g_group] == ACTIVE]
+    st.threshold[g_active] = static.exit_threshold[g_active]
+    # A newcomer's other fields (pos, due, cat, measure_pct, repeat) are set before they are read again: at the
+    # invitation, the start of an activity or a measure (repeat counts only after a recent last_measure).
+    for arr, value in ((st.active_cat, -1), (st.measure_left, 0), (st.last_measure, NEVER), (st.flags, 0)):
+        arr[g_group] = value
     st.measured = m_idx[st.measure_left[m_idx] > 0]
     st.state = new
 
@@ -572,7 +575,8 @@ def run_loop(population: Population, policy: SimPolicy, profile_data: dict, mont
     keep_thr = static.keep_threshold.tolist()
     n_target = static.n_target
     norm_days, norm_months = static.norm_days.tolist(), static.norm_months.tolist()
-    cum, total_w = static.cum_weights.tolist(), static.total_weight.tolist()
+    cum = static.cum_weights.tolist()
+    total_w = [row[-1] for row in cum]
     respond = static.respond.tolist()
     norm_cents = static.norm_cents.tolist()
 
