@@ -22,6 +22,10 @@ same run on a smaller population, and the peak memory. Registered in SECTIONS in
   all cores of this machine (runs are independent; `manage.py simulate --workers N`, or Dask / Ray: docs/simulation.md).
   With --simulation-runs N (N > 1) those runs are actually made, in --simulation-workers processes.
 
+Within `make bench` the section measures in a fresh Python process (this file with --result-json): the other
+sections leave the bench process with gigabytes of heap, which slowed the vectorised model and made the reported
+maximum resident set size the bench's instead of the simulator's.
+
 Run alone: `.venv/bin/python bench/simulation.py` (needs no database).
 """
 from __future__ import annotations
@@ -30,6 +34,7 @@ import argparse
 import json
 import os
 import resource
+import subprocess
 import sys
 import time
 import traceback
@@ -139,6 +144,22 @@ def measure(args):
     }
 
 
+def measure_in_fresh_process(args):
+    """measure(args) in a new Python process: this file with --result-json, which prints the result as JSON."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--result-json",
+               "--simulation-residents", str(args.simulation_residents),
+               "--simulation-months", str(args.simulation_months),
+               "--simulation-loop-residents", str(args.simulation_loop_residents),
+               "--simulation-runs", str(args.simulation_runs),
+               "--simulation-workers", str(args.simulation_workers),
+               "--simulation-seed", str(args.simulation_seed)]
+    env = {**os.environ, "DATABASE_URL": "sqlite://:memory:"}  # the simulator reads no database
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/simulation.py exited with {done.returncode}: {done.stderr.strip()[-300:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _rows(r):
     data = f"{r['residents']:,} residents × {r['months']} months, {PROFILE}"
     return [
@@ -169,7 +190,7 @@ def run(ctx):
     print(f"Simulation: {args.simulation_residents:,} residents × {args.simulation_months} months (vectorised) "
           f"against {args.simulation_loop_residents:,} residents in a per-resident loop ...")
     try:
-        result = measure(args)
+        result = measure_in_fresh_process(args) if hasattr(ctx, "data") else measure(args)
     except Exception as error:  # report it, keep the other sections' measurements
         if os.environ.get("BENCH_TRACEBACK"):
             traceback.print_exc()
@@ -190,7 +211,12 @@ def run(ctx):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Simulation bench: vectorised model against a per-resident loop.")
     add_arguments(parser)
+    parser.add_argument("--result-json", action="store_true",
+                        help="measure and print only the result as one line of JSON (used by make bench)")
     args = parser.parse_args(argv)
+    if args.result_json:
+        print(json.dumps(measure(args)))
+        return
     for row in run(args):
         print(json.dumps(row, ensure_ascii=False))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.apps import apps
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q
+from django.db.models import Avg, BigIntegerField, Case, Count, Exists, F, Max, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,11 +77,27 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=364), today
 
 
+def responsible_at(end: dt.date):
+    """Expressions for a resident's caseworker and team at the end of a period: those of the latest caseworker
+    assignment that started on or before `end` (the history keeps every change, so a past period is counted for the
+    team that had the resident then). A resident without any assignment record falls back to the current
+    caseworker; one whose assignments all start after `end` had nobody yet."""
+    latest = CaseworkerAssignment.objects.filter(resident=OuterRef("pk"), started_on__lte=end).order_by(
+        "-started_on", "-id")
+    has_history = Exists(CaseworkerAssignment.objects.filter(resident=OuterRef("pk")))
+    caseworker = Case(When(has_history, then=Subquery(latest.values("caseworker_id")[:1])),
+                      default=F("current_caseworker_id"), output_field=BigIntegerField())
+    team = Case(When(has_history, then=Subquery(latest.values("team_id")[:1])),
+                default=F("current_caseworker__team_id"), output_field=BigIntegerField())
+    return caseworker, team
+
+
 def population(filters: Filters):
     """Residents on bijstand in the municipality during the period, narrowed by the filters.
 
     Included: benefit started on or before the period end, and guidance not ended before the period started
-    (a resident whose guidance ended is kept when an ending falls on or after the period start)."""
+    (a resident whose guidance ended is kept when an ending falls on or after the period start). The team filter
+    takes the team that had the resident at the period's end (responsible_at)."""
     qs = Resident.objects.filter(municipality=filters.municipality, benefit_start_date__lte=filters.end)
     ended_in_or_after = GuidanceEnding.objects.filter(resident=OuterRef("pk"), ended_on__gte=filters.start)
     qs = qs.exclude(Q(guidance_status="ended") & ~Exists(ended_in_or_after))
@@ -90,7 +106,7 @@ def population(filters: Filters):
     if filters.segment:
         qs = qs.filter(segment=filters.segment)
     if filters.team is not None:
-        qs = qs.filter(current_caseworker__team=filters.team)
+        qs = qs.alias(team_at_end=responsible_at(filters.end)[1]).filter(team_at_end=filters.team.pk)
     return qs
 
 
@@ -152,10 +168,12 @@ def collect(filters: Filters) -> Records:
     pop = population(filters)
     pop_ids = pop.values("pk")
 
+    caseworker_at_end, team_at_end = responsible_at(end)
     residents = {
         row[0]: ResidentRow._make(row)
-        for row in pop.values_list("id", "neighbourhood_id", "segment", "current_caseworker__team_id",
-                                   "current_caseworker_id", "last_contact_on", "next_contact_on").order_by()
+        for row in pop.annotate(row_team=team_at_end, row_caseworker=caseworker_at_end).values_list(
+            "id", "neighbourhood_id", "segment", "row_team", "row_caseworker", "last_contact_on", "next_contact_on"
+        ).order_by()
     }
 
     profile = active_profile(filters.municipality, end)

@@ -140,3 +140,16 @@ def test_query_count_does_not_grow_with_data(world):
         result = compute(world.filters)
     assert values(result)["residents"] == 17
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_team_filter_and_workload_use_the_team_that_had_the_resident_at_the_period_end(world):
+    """r1 was with team Noord (km2) until 1 March 2026, then with team Zuid (km1), its current caseworker."""
+    early = (dt.date(2026, 1, 1), dt.date(2026, 2, 28))
+    noord_early = compute(Filters(world.municipality, *early, team=world.team_2)).records.residents
+    zuid_early = compute(Filters(world.municipality, *early, team=world.team_1)).records.residents
+    assert world.r1.pk in noord_early and world.r1.pk not in zuid_early
+    assert noord_early[world.r1.pk].caseworker_id == world.cw2.pk
+    assert world.r1.pk in compute(Filters(world.municipality, START, END, team=world.team_1)).records.residents
+    # residents without any assignment record fall back to their current caseworker's team (r3, r4: Noord)
+    workload = {str(row["team"]): row["residents"] for row in compute(Filters(world.municipality, *early)).workload}
+    assert workload["Team Noord"] == 3 and workload["Team Zuid"] == 1
