@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.apps import apps
-from django.db.models import Avg, BigIntegerField, Case, Count, Exists, F, Max, OuterRef, Q, Subquery, When
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,19 +77,30 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=364), today
 
 
-def responsible_at(end: dt.date):
-    """Expressions for a resident's caseworker and team at the end of a period: those of the latest caseworker
-    assignment that started on or before `end` (the history keeps every change, so a past period is counted for the
-    team that had the resident then). A resident without any assignment record falls back to the current
-    caseworker; one whose assignments all start after `end` had nobody yet."""
-    latest = CaseworkerAssignment.objects.filter(resident=OuterRef("pk"), started_on__lte=end).order_by(
-        "-started_on", "-id")
-    has_history = Exists(CaseworkerAssignment.objects.filter(resident=OuterRef("pk")))
-    caseworker = Case(When(has_history, then=Subquery(latest.values("caseworker_id")[:1])),
-                      default=F("current_caseworker_id"), output_field=BigIntegerField())
-    team = Case(When(has_history, then=Subquery(latest.values("team_id")[:1])),
-                default=F("current_caseworker__team_id"), output_field=BigIntegerField())
-    return caseworker, team
+def responsible_at(assignments, end: dt.date, current: tuple) -> tuple:
+    """(caseworker id, team id) responsible for a resident at the end of a period: those of the latest caseworker
+    assignment (by start date, then id) that started on or before `end`. The history keeps every change of caseworker
+    with the team at the time, so a past period counts for the team of that time. A resident without any assignment
+    record falls back to `current` (current caseworker and team); one whose assignments all start after `end` had
+    nobody yet. `assignments`: (started_on, id, caseworker id, team id) tuples of one resident."""
+    if not assignments:
+        return current
+    started = [a for a in assignments if a[0] <= end]
+    if not started:
+        return None, None
+    latest = max(started)
+    return latest[2], latest[3]
+
+
+def _with_team_at(team, end: dt.date) -> Q:
+    """The team filter: residents for whom responsible_at gives `team`, as one condition the database evaluates once
+    per query (the team's assignments that no later assignment up to `end` follows), or without any assignment
+    record and with a current caseworker in the team."""
+    later = CaseworkerAssignment.objects.filter(resident=OuterRef("resident"), started_on__lte=end).filter(
+        Q(started_on__gt=OuterRef("started_on")) | Q(started_on=OuterRef("started_on"), pk__gt=OuterRef("pk")))
+    latest_with_team = CaseworkerAssignment.objects.filter(team=team, started_on__lte=end).exclude(Exists(later))
+    no_history = ~Exists(CaseworkerAssignment.objects.filter(resident=OuterRef("pk")))
+    return Q(pk__in=latest_with_team.values("resident_id")) | (Q(current_caseworker__team=team) & no_history)
 
 
 def population(filters: Filters):
@@ -97,7 +108,7 @@ def population(filters: Filters):
 
     Included: benefit started on or before the period end, and guidance not ended before the period started
     (a resident whose guidance ended is kept when an ending falls on or after the period start). The team filter
-    takes the team that had the resident at the period's end (responsible_at)."""
+    takes the team that had the resident at the period's end (responsible_at, _with_team_at)."""
     qs = Resident.objects.filter(municipality=filters.municipality, benefit_start_date__lte=filters.end)
     ended_in_or_after = GuidanceEnding.objects.filter(resident=OuterRef("pk"), ended_on__gte=filters.start)
     qs = qs.exclude(Q(guidance_status="ended") & ~Exists(ended_in_or_after))
@@ -106,7 +117,7 @@ def population(filters: Filters):
     if filters.segment:
         qs = qs.filter(segment=filters.segment)
     if filters.team is not None:
-        qs = qs.alias(team_at_end=responsible_at(filters.end)[1]).filter(team_at_end=filters.team.pk)
+        qs = qs.filter(_with_team_at(filters.team, filters.end))
     return qs
 
 
@@ -168,13 +179,18 @@ def collect(filters: Filters) -> Records:
     pop = population(filters)
     pop_ids = pop.values("pk")
 
-    caseworker_at_end, team_at_end = responsible_at(end)
-    residents = {
-        row[0]: ResidentRow._make(row)
-        for row in pop.annotate(row_team=team_at_end, row_caseworker=caseworker_at_end).values_list(
-            "id", "neighbourhood_id", "segment", "row_team", "row_caseworker", "last_contact_on", "next_contact_on"
-        ).order_by()
-    }
+    history = defaultdict(list)  # every assignment, also those after the period (a resident with history has no
+    for resident_id, *assignment in CaseworkerAssignment.objects.filter(  # fallback to the current caseworker)
+        resident__in=pop_ids
+    ).values_list("resident_id", "started_on", "id", "caseworker_id", "team_id").order_by():
+        history[resident_id].append(tuple(assignment))
+    residents = {}
+    for rid, wijk, segment, team_now, caseworker_now, last_contact_on, next_contact_on in pop.values_list(
+        "id", "neighbourhood_id", "segment", "current_caseworker__team_id", "current_caseworker_id", "last_contact_on",
+        "next_contact_on"
+    ).order_by():
+        caseworker_id, team_id = responsible_at(history.get(rid), end, (caseworker_now, team_now))
+        residents[rid] = ResidentRow(rid, wijk, segment, team_id, caseworker_id, last_contact_on, next_contact_on)
 
     profile = active_profile(filters.municipality, end)
     activation_segment = profile.groups[-1].code if profile is not None and profile.groups else None
@@ -300,10 +316,10 @@ def collect(filters: Filters) -> Records:
     ).values_list("resident_id", "measured_on", "step").order_by())
 
     assignments = defaultdict(list)
-    for resident_id, started_on in CaseworkerAssignment.objects.filter(
-        resident__in=pop_ids, started_on__lte=end
-    ).values_list("resident_id", "started_on").order_by():
-        assignments[resident_id].append(started_on)
+    for resident_id, rows in history.items():
+        dates = [started_on for started_on, *_rest in rows if started_on <= end]
+        if dates:
+            assignments[resident_id] = dates
 
     caseworkers_per_team = dict(
         User.objects.filter(municipality=filters.municipality, role=Role.CASEWORKER, is_active=True)

@@ -153,3 +153,21 @@ def test_team_filter_and_workload_use_the_team_that_had_the_resident_at_the_peri
     # residents without any assignment record fall back to their current caseworker's team (r3, r4: Noord)
     workload = {str(row["team"]): row["residents"] for row in compute(Filters(world.municipality, *early)).workload}
     assert workload["Team Noord"] == 3 and workload["Team Zuid"] == 1
+
+
+@pytest.mark.parametrize("period", [(dt.date(2026, 1, 1), dt.date(2026, 2, 28)), (START, END)])
+def test_team_filter_in_the_database_agrees_with_each_residents_team_at_the_period_end(world, period):
+    everyone = compute(Filters(world.municipality, *period)).records.residents
+    for team in (world.team_1, world.team_2):
+        filtered = set(compute(Filters(world.municipality, *period, team=team)).records.residents)
+        assert filtered == {rid for rid, row in everyone.items() if row.team_id == team.pk}
+
+
+def test_responsible_at_takes_the_latest_assignment_started_by_the_end_of_the_period():
+    end = dt.date(2026, 6, 30)
+    history = [(dt.date(2025, 1, 1), 1, "km-a", "noord"), (dt.date(2026, 3, 1), 2, "km-b", "zuid"),
+               (dt.date(2026, 3, 1), 3, "km-c", "west"), (dt.date(2026, 8, 1), 4, "km-d", "oost")]
+    assert indicators.responsible_at(history, end, ("km-now", "now")) == ("km-c", "west")  # same day: later record
+    assert indicators.responsible_at(history[:1], end, ("km-now", "now")) == ("km-a", "noord")
+    assert indicators.responsible_at(history[3:], end, ("km-now", "now")) == (None, None)  # nobody yet
+    assert indicators.responsible_at([], end, ("km-now", "now")) == ("km-now", "now")  # no history at all
