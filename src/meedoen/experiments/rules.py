@@ -1,5 +1,6 @@
 """Pure rules of experiments (issue 6, DESIGN §3: the Amsterdam arms, the earnings premium, the loss-aversion design).
-No Django imports: the services, the demo and the tests use the same functions.
+No Django imports apart from i18n (messages and labels go through gettext): the services, the demo and the tests use
+the same functions.
 
 - Arm parameters: what an arm changes for its residents (contact norm, intensity, obligations, premium, framing),
   validated as data.
@@ -20,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from functools import reduce
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # -- arm parameters ---------------------------------------------------------------------------------------------------
 
@@ -79,54 +82,57 @@ def _is_int(value) -> bool:
 
 
 def validate_parameters(data) -> list[str]:
-    """Problems (Dutch) with an arm's parameters; empty when valid."""
+    """Problems (Dutch, through gettext) with an arm's parameters; empty when valid."""
     if not isinstance(data, Mapping):
-        return ["Geef de instellingen van de conditie als een object."]
+        return [_("Geef de instellingen van de conditie als een object.")]
     errors = []
     unknown = sorted(set(data) - PARAMETER_KEYS)
     if unknown:
-        errors.append(f"Onbekende instelling(en): {', '.join(unknown)}.")
+        # Translators: {keys} is a comma-separated list of the unknown JSON keys.
+        errors.append(_("Onbekende instelling(en): {keys}.").format(keys=", ".join(map(str, unknown))))
     days = data.get("contact_days")
     if days is not None and (not _is_int(days) or not 1 <= days <= MAX_CONTACT_DAYS):
-        errors.append(f"Contacttermijn: een aantal dagen van 1 tot en met {MAX_CONTACT_DAYS}.")
+        errors.append(_("Contacttermijn: een aantal dagen van 1 tot en met {max}.").format(max=MAX_CONTACT_DAYS))
     norms = data.get("contact_norms", {})
     if not isinstance(norms, Mapping) or any(
             not isinstance(per, Mapping) or any(k not in INTENSITIES or not _is_int(v) or not 1 <= v <= MAX_CONTACT_DAYS
                                                 for k, v in per.items()) for per in norms.values()):
-        errors.append("Contactnormen: per segment een object met 'intensive' en/of 'light' en een aantal dagen.")
+        errors.append(_("Contactnormen: per segment een object met 'intensive' en/of 'light' en een aantal dagen."))
     for flag in ("resident_led", "obligations_relaxed", "fixed_caseworker"):
         if flag in data and not isinstance(data[flag], bool):
-            errors.append(f"{flag}: true of false.")
+            # Translators: {key} is a JSON key (resident_led, ...); true and false are JSON values, keep them.
+            errors.append(_("{key}: true of false.").format(key=flag))
     if data.get("intensity") not in (None, *INTENSITIES):
-        errors.append("Intensiteit: 'intensive' of 'light'.")
+        errors.append(_("Intensiteit: 'intensive' of 'light'."))
     premium = data.get("premium")
     if premium is not None:
         if not isinstance(premium, Mapping):
-            errors.append("Premie: geef een object met rate, max_per_month en months.")
+            errors.append(_("Premie: geef een object met rate, max_per_month en months."))
         else:
             try:
                 if not Decimal(0) < _decimal(premium.get("rate")) <= MAX_PREMIUM_RATE:
-                    errors.append(f"Premie: het percentage ligt tussen 0 en {MAX_PREMIUM_RATE} (bijv. \"0.50\").")
+                    errors.append(_("Premie: het percentage ligt tussen 0 en {max} (bijv. \"0.50\").")
+                                  .format(max=MAX_PREMIUM_RATE))
             except (TypeError, InvalidOperation):
-                errors.append("Premie: het percentage is een getal als tekst, bijv. \"0.50\".")
+                errors.append(_("Premie: het percentage is een getal als tekst, bijv. \"0.50\"."))
             try:
                 if _decimal(premium.get("max_per_month")) <= 0:
-                    errors.append("Premie: het maximum per maand moet groter zijn dan nul.")
+                    errors.append(_("Premie: het maximum per maand moet groter zijn dan nul."))
             except (TypeError, InvalidOperation):
-                errors.append("Premie: het maximum per maand is een bedrag als tekst, bijv. \"200.00\".")
+                errors.append(_("Premie: het maximum per maand is een bedrag als tekst, bijv. \"200.00\"."))
             months = premium.get("months")
             if not _is_int(months) or not 1 <= months <= 60:
-                errors.append("Premie: het aantal maanden ligt tussen 1 en 60.")
+                errors.append(_("Premie: het aantal maanden ligt tussen 1 en 60."))
     framing = data.get("framing")
     if framing is not None:
         if not isinstance(framing, Mapping) or framing.get("kind") not in FRAMINGS:
-            errors.append("Framing: 'kept' (behouden) of 'gained' (verdienen), met een bedrag.")
+            errors.append(_("Framing: 'kept' (behouden) of 'gained' (verdienen), met een bedrag."))
         else:
             try:
                 if _decimal(framing.get("amount")) <= 0:
-                    errors.append("Framing: het bedrag moet groter zijn dan nul.")
+                    errors.append(_("Framing: het bedrag moet groter zijn dan nul."))
             except (TypeError, InvalidOperation):
-                errors.append("Framing: het bedrag is een bedrag als tekst, bijv. \"150.00\".")
+                errors.append(_("Framing: het bedrag is een bedrag als tekst, bijv. \"150.00\"."))
     return errors
 
 
@@ -170,9 +176,11 @@ def premium_in_force(params: ArmParameters, assigned_month: tuple[int, int], mon
 
 # -- eligibility ------------------------------------------------------------------------------------------------------
 
-ELIGIBILITY_FIELDS = {
-    "segment": "segment", "intensity": "intensiteit", "age": "leeftijd", "months_on_benefit": "maanden in de bijstand",
-    "ladder_step": "trede participatieladder", "guidance_status": "begeleiding", "neighbourhood": "wijk",
+ELIGIBILITY_FIELDS = {  # field: label (shown in the preregistration)
+    "segment": gettext_lazy("segment"), "intensity": gettext_lazy("intensiteit"), "age": gettext_lazy("leeftijd"),
+    "months_on_benefit": gettext_lazy("maanden in de bijstand"),
+    "ladder_step": gettext_lazy("trede participatieladder"), "guidance_status": gettext_lazy("begeleiding"),
+    "neighbourhood": gettext_lazy("wijk"),
 }
 OPERATORS = {
     "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
@@ -184,26 +192,36 @@ STRATA_FIELDS = ("segment", "intensity", "neighbourhood", "age_band")
 
 
 def validate_eligibility(criteria) -> list[str]:
+    """Problems (Dutch, through gettext) with eligibility rules; empty when valid. Field names and operators are
+    technical tokens: they stay as they are in every language."""
     if not isinstance(criteria, list):
-        return ["Geef de voorwaarden als een lijst."]
+        return [_("Geef de voorwaarden als een lijst.")]
     errors = []
     for n, rule in enumerate(criteria, 1):
         if not isinstance(rule, Mapping) or set(rule) != {"field", "op", "value"}:
-            errors.append(f"Voorwaarde {n}: geef field, op en value.")
+            # Translators: field, op and value are JSON keys; keep them as they are.
+            errors.append(_("Voorwaarde {number}: geef field, op en value.").format(number=n))
             continue
         if rule["field"] not in ELIGIBILITY_FIELDS:
-            errors.append(f"Voorwaarde {n}: onbekend veld '{rule['field']}' "
-                          f"(kies uit {', '.join(ELIGIBILITY_FIELDS)}).")
+            # Translators: {field} is what the user typed, {choices} a comma-separated list of field names.
+            errors.append(_("Voorwaarde {number}: onbekend veld '{field}' (kies uit {choices}).").format(
+                number=n, field=rule["field"], choices=", ".join(ELIGIBILITY_FIELDS)))
         if rule["op"] not in OPERATORS:
-            errors.append(f"Voorwaarde {n}: onbekende vergelijking '{rule['op']}' (kies uit {', '.join(OPERATORS)}).")
+            # Translators: {operator} is what the user typed, {choices} a comma-separated list of operators.
+            errors.append(_("Voorwaarde {number}: onbekende vergelijking '{operator}' (kies uit {choices}).").format(
+                number=n, operator=rule["op"], choices=", ".join(OPERATORS)))
         elif rule["op"] in ("in", "not_in") and not isinstance(rule["value"], list):
-            errors.append(f"Voorwaarde {n}: bij '{rule['op']}' is de waarde een lijst.")
+            # Translators: {operator} is the operator "in" or "not_in".
+            errors.append(_("Voorwaarde {number}: bij '{operator}' is de waarde een lijst.").format(
+                number=n, operator=rule["op"]))
     return errors
 
 
 def validate_strata(strata) -> list[str]:
     if not isinstance(strata, list) or any(s not in STRATA_FIELDS for s in strata) or len(set(strata)) != len(strata):
-        return [f"Strata: een lijst zonder dubbelen met velden uit {', '.join(STRATA_FIELDS)}."]
+        # Translators: {choices} is a comma-separated list of field names.
+        return [_("Strata: een lijst zonder dubbelen met velden uit {choices}.").format(
+            choices=", ".join(STRATA_FIELDS))]
     return []
 
 
@@ -245,7 +263,7 @@ def block_for(arms: Sequence[tuple[str, int]]) -> list[str]:
     if not arms or any(w < 1 for _code, w in arms):
         raise ValueError("every arm needs a weight of at least 1")
     g = reduce(math.gcd, (w for _c, w in arms))
-    return [code for code, w in arms for _ in range(w // g)]
+    return [code for code, w in arms for _i in range(w // g)]
 
 
 def stratum_sequence(seed: int, stratum: str, arms: Sequence[tuple[str, int]], length: int) -> list[str]:
@@ -283,35 +301,38 @@ def randomise(units: Iterable[tuple[int, str]], arms: Sequence[tuple[str, int]],
 # -- questionnaires ---------------------------------------------------------------------------------------------------
 
 OUTCOMES = {
-    # code: (Dutch label, low, high)
-    "wellbeing": ("Welzijn (1–10)", 1, 10),
-    "health": ("Gezondheid (1–5)", 1, 5),
-    "caseworker_grade": ("Rapportcijfer klantmanager (1–10)", 1, 10),
-    "participation_hours": ("Uren meedoen per week", 0, 80),
-    "paid_hours": ("Betaalde uren werk per week", 0, 80),
+    # code: (label, low, high)
+    "wellbeing": (gettext_lazy("Welzijn (1–10)"), 1, 10),
+    "health": (gettext_lazy("Gezondheid (1–5)"), 1, 5),
+    "caseworker_grade": (gettext_lazy("Rapportcijfer klantmanager (1–10)"), 1, 10),
+    "participation_hours": (gettext_lazy("Uren meedoen per week"), 0, 80),
+    "paid_hours": (gettext_lazy("Betaalde uren werk per week"), 0, 80),
 }
 
 
 def validate_response(data: Mapping) -> dict[str, str]:
-    """Problems per field (Dutch); empty when valid. Scores are whole numbers, hours may have one decimal."""
+    """Problems per field (Dutch, through gettext); empty when valid. Scores are whole numbers, hours may have one
+    decimal."""
     errors = {}
     for code, (label, low, high) in OUTCOMES.items():
         value = data.get(code)
         if value is None or value == "":
-            errors[code] = f"Vul dit in: {label}."
+            # Translators: {label} is the question's short label, e.g. "Welzijn (1–10)".
+            errors[code] = _("Vul dit in: {label}.").format(label=label)
             continue
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            errors[code] = f"{label}: vul een getal in."
+            errors[code] = _("{label}: vul een getal in.").format(label=label)
             continue
         if not low <= number <= high:
-            errors[code] = f"{label}: kies een getal van {low} tot en met {high}."
+            errors[code] = _("{label}: kies een getal van {low} tot en met {high}.").format(
+                label=label, low=low, high=high)
         elif code.endswith("_hours"):
             if number != number.quantize(Decimal("0.1")):
-                errors[code] = f"{label}: gebruik hoogstens één cijfer achter de komma."
+                errors[code] = _("{label}: gebruik hoogstens één cijfer achter de komma.").format(label=label)
         elif number != number.to_integral_value():
-            errors[code] = f"{label}: kies een heel getal."
+            errors[code] = _("{label}: kies een heel getal.").format(label=label)
     return errors
 
 

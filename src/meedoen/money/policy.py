@@ -1,4 +1,5 @@
-"""The municipality's money policy as data, read from the policy profile's `extra["money"]` block. No Django imports.
+"""The municipality's money policy as data, read from the policy profile's `extra["money"]` block. No Django imports
+apart from i18n (the validation messages go through gettext).
 
     "money": {
       "offset_method": "same_month",        # or "next_month": see below
@@ -24,6 +25,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
+from django.utils.translation import gettext as _
+
 from .rules import OFFSET_METHODS, MoneyPolicy, Premium, money
 
 DEFAULT_MONEY = {
@@ -46,66 +49,77 @@ def _decimal(value):
 
 
 def validate_money(data) -> list[str]:
-    """Problems (Dutch) with a profile's money block; empty when valid. A missing block is valid (defaults)."""
+    """Problems (Dutch, through gettext) with a profile's money block; empty when valid. A missing block is valid
+    (defaults)."""
     if data is None:
         return []
     if not isinstance(data, Mapping):
-        return ["Inkomsten: geef de regels als een object."]
+        return [_("Inkomsten: geef de regels als een object.")]
     errors = []
     if "offset_method" in data and data["offset_method"] not in OFFSET_METHODS:
-        errors.append("Inkomsten: verrekenen kan in dezelfde maand (same_month) of de maand erna (next_month).")
+        # Translators: same_month and next_month are setting values; keep them as they are.
+        errors.append(_("Inkomsten: verrekenen kan in dezelfde maand (same_month) of de maand erna (next_month)."))
     if "holiday_allowance_rate" in data:
         try:
             rate = _decimal(data["holiday_allowance_rate"])
             if not Decimal(0) <= rate <= Decimal("0.1"):
-                errors.append("Inkomsten: de reservering vakantietoeslag ligt tussen 0 en 0.1 (bijv. \"0.05\").")
+                errors.append(_("Inkomsten: de reservering vakantietoeslag ligt tussen 0 en 0.1 (bijv. \"0.05\")."))
         except (TypeError, InvalidOperation):
-            errors.append("Inkomsten: de reservering vakantietoeslag is een getal als tekst, bijv. \"0.05\".")
+            errors.append(_("Inkomsten: de reservering vakantietoeslag is een getal als tekst, bijv. \"0.05\"."))
     month = data.get("holiday_payout_month", 6)
     if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
-        errors.append("Inkomsten: de maand van uitbetaling van de vakantietoeslag is een getal van 1 tot en met 12.")
+        errors.append(_("Inkomsten: de maand van uitbetaling van de vakantietoeslag is een getal van 1 tot en met 12."))
     if "ein_euro_job_per_hour" in data:
         try:
             if money(data["ein_euro_job_per_hour"]) < 0:
-                errors.append("Inkomsten: de vergoeding per uur mag niet negatief zijn.")
+                errors.append(_("Inkomsten: de vergoeding per uur mag niet negatief zijn."))
         except (TypeError, ValueError):
-            errors.append("Inkomsten: de vergoeding per uur is een bedrag als tekst, bijv. \"1.40\".")
+            errors.append(_("Inkomsten: de vergoeding per uur is een bedrag als tekst, bijv. \"1.40\"."))
     premiums = data.get("premiums", [])
     if not isinstance(premiums, list):
-        errors.append("Inkomsten: premies staan in een lijst.")
+        errors.append(_("Inkomsten: premies staan in een lijst."))
         premiums = []
     seen = set()
     for index, premium in enumerate(premiums, 1):
-        errors += _premium_errors(premium, f"Premie {index}")
+        # Translators: {number} is the premium's place in the list (1, 2, ...).
+        errors += _premium_errors(premium, _("Premie {number}").format(number=index))
         if isinstance(premium, Mapping):
             if premium.get("id") in seen:
-                errors.append(f"Premie {index}: de id '{premium.get('id')}' komt twee keer voor.")
+                # Translators: {id} is the premium's id as typed in the profile.
+                errors.append(_("Premie {number}: de id '{id}' komt twee keer voor.").format(
+                    number=index, id=premium.get("id")))
             seen.add(premium.get("id"))
     return errors
 
 
 def _premium_errors(premium, where) -> list[str]:
+    """Problems with one premium. `where` names it, already translated ("Premie 2" or "Bijverdienpremie")."""
     if not isinstance(premium, Mapping):
-        return [f"{where}: geef de premie als een object."]
+        # Translators: {where} names the premium, e.g. "Premie 2" or "Bijverdienpremie".
+        return [_("{where}: geef de premie als een object.").format(where=where)]
     errors = []
     if not premium.get("id") or not premium.get("label"):
-        errors.append(f"{where}: id en label zijn verplicht.")
+        # Translators: id and label are JSON keys; keep them as they are.
+        errors.append(_("{where}: id en label zijn verplicht.").format(where=where))
     try:
         rate = _decimal(premium.get("rate"))
         if not Decimal(0) < rate <= MAX_PREMIUM_RATE:
-            errors.append(f"{where}: het percentage ligt tussen 0 en {MAX_PREMIUM_RATE} (bijv. \"0.30\").")
+            errors.append(_("{where}: het percentage ligt tussen 0 en {max} (bijv. \"0.30\").").format(
+                where=where, max=MAX_PREMIUM_RATE))
     except (TypeError, InvalidOperation):
-        errors.append(f"{where}: het percentage is een getal als tekst, bijv. \"0.30\".")
+        errors.append(_("{where}: het percentage is een getal als tekst, bijv. \"0.30\".").format(where=where))
     maximum = premium.get("max_per_month", premium.get("max_per_month_eur"))
     try:
         if money(maximum) <= 0:
-            errors.append(f"{where}: het maximum per maand moet groter zijn dan nul.")
+            errors.append(_("{where}: het maximum per maand moet groter zijn dan nul.").format(where=where))
     except (TypeError, ValueError):
-        errors.append(f"{where}: het maximum per maand is een bedrag als tekst, bijv. \"219.00\".")
+        errors.append(_("{where}: het maximum per maand is een bedrag als tekst, bijv. \"219.00\".").format(
+            where=where))
     months = premium.get("paid_in_months", [])
     if not isinstance(months, list) or any(isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12
                                            for m in months):
-        errors.append(f"{where}: de maanden van uitbetaling zijn getallen van 1 tot en met 12 (leeg: elke maand).")
+        errors.append(_("{where}: de maanden van uitbetaling zijn getallen van 1 tot en met 12 (leeg: elke maand).")
+                      .format(where=where))
     return errors
 
 
@@ -124,7 +138,8 @@ def money_policy(extra, label: str = "") -> MoneyPolicy:
     errors = validate_money(data)
     legacy = extra.get("earnings_premium")
     if legacy is not None and not (data and "premiums" in data):
-        errors += _premium_errors({"id": "earnings_premium", "label": "Bijverdienpremie", **legacy}, "Bijverdienpremie")
+        errors += _premium_errors({"id": "earnings_premium", "label": "Bijverdienpremie", **legacy},
+                                  _("Bijverdienpremie"))
     if errors:
         raise ValueError("; ".join(errors))
     data = {**DEFAULT_MONEY, **(data or {})}

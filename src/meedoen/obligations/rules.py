@@ -1,5 +1,6 @@
-"""Pure rules for obligations, exemptions, measures, income signals and objections. No Django imports: the web layer,
-the services, the demo and the simulator call the same functions over plain data.
+"""Pure rules for obligations, exemptions, measures, income signals and objections. No Django imports apart from i18n
+(the exemption messages go through gettext): the web layer, the services, the demo and the simulator call the same
+functions over plain data.
 
 Every rule cites the article of the Participatiewet (PW) or the General Administrative Law Act (Awb) it implements,
 or the policy setting (profile `extra.measures`, the municipality's maatregelenverordening as data).
@@ -11,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 # -- obligations (PW art. 9, 18b) ---------------------------------------------------------------------------------
 
@@ -240,14 +243,17 @@ def single_parent_total_problem(earlier: Sequence[Period], starts_on: dt.date, e
 
     used = days_covered(earlier)
     if not fits(starts_on):
-        return (f"Voor dit kind is de ontheffing van 5 jaar al helemaal gebruikt ({used} dagen in eerdere "
-                f"ontheffingen, art. 9a).")
+        # Translators: {days} is a number of days.
+        return _("Voor dit kind is de ontheffing van 5 jaar al helemaal gebruikt ({days} dagen in eerdere "
+                 "ontheffingen, art. 9a).").format(days=used)
     low, high = starts_on, ends_on            # fits(low), not fits(high): the last end date that fits
     while (high - low).days > 1:
         middle = low + dt.timedelta(days=(high - low).days // 2)
         low, high = (middle, high) if fits(middle) else (low, middle)
-    return (f"Voor dit kind is al {used} dagen ontheffing verleend. Alle ontheffingen voor hetzelfde kind samen duren "
-            f"hoogstens 5 jaar (art. 9a). Deze ontheffing kan daarom uiterlijk tot en met {low:%d-%m-%Y} lopen.")
+    # Translators: {days} is a number of days, {date} a date as dd-mm-yyyy.
+    return _("Voor dit kind is al {days} dagen ontheffing verleend. Alle ontheffingen voor hetzelfde kind samen duren "
+             "hoogstens 5 jaar (art. 9a). Deze ontheffing kan daarom uiterlijk tot en met {date} lopen.").format(
+        days=used, date=low.strftime("%d-%m-%Y"))
 
 
 def validate_exemption(*, kind: str, covers: Sequence[str], grounds: str, evidence_note: str,
@@ -261,67 +267,69 @@ def validate_exemption(*, kind: str, covers: Sequence[str], grounds: str, eviden
     same youngest child; together they may last at most 5 years."""
     errors: dict[str, str] = {}
     if kind not in EXEMPTION_KINDS:
-        return {"kind": "Kies de soort ontheffing."}
+        return {"kind": _("Kies de soort ontheffing.")}
     if not (grounds or "").strip():
-        errors["grounds"] = "Schrijf op waarom de ontheffing nodig is."
+        errors["grounds"] = _("Schrijf op waarom de ontheffing nodig is.")
     if kind in NEEDS_EVIDENCE and not (evidence_note or "").strip():
-        errors["evidence_note"] = "Schrijf op waar de ontheffing op steunt (bijvoorbeeld het advies van een arts)."
+        errors["evidence_note"] = _("Schrijf op waar de ontheffing op steunt (bijvoorbeeld het advies van een arts).")
     chosen = set(covers or ())
     if not chosen:
-        errors["covers"] = "Kies voor welke verplichtingen de ontheffing geldt."
+        errors["covers"] = _("Kies voor welke verplichtingen de ontheffing geldt.")
     elif not chosen <= ALLOWED_COVERS[kind]:
-        errors["covers"] = "Deze soort ontheffing geldt niet voor alle gekozen verplichtingen."
+        errors["covers"] = _("Deze soort ontheffing geldt niet voor alle gekozen verplichtingen.")
     if starts_on is None:
-        errors["starts_on"] = "Vul in vanaf wanneer de ontheffing geldt."
+        errors["starts_on"] = _("Vul in vanaf wanneer de ontheffing geldt.")
         return errors
     if ends_on is not None and ends_on < starts_on:
-        errors["ends_on"] = "De einddatum ligt vóór de begindatum."
+        errors["ends_on"] = _("De einddatum ligt vóór de begindatum.")
         return errors
     if review_on is not None and review_on < starts_on:
-        errors["review_on"] = "De datum om opnieuw te bekijken ligt vóór de begindatum."
+        errors["review_on"] = _("De datum om opnieuw te bekijken ligt vóór de begindatum.")
     elif review_on is not None and ends_on is not None and review_on > ends_on:
-        errors["review_on"] = "De datum om opnieuw te bekijken ligt na de einddatum."
+        errors["review_on"] = _("De datum om opnieuw te bekijken ligt na de einddatum.")
 
     if kind in TEMPORARY_KINDS and ends_on is None:
-        errors["ends_on"] = "Deze ontheffing is tijdelijk: vul een einddatum in."
+        errors["ends_on"] = _("Deze ontheffing is tijdelijk: vul een einddatum in.")
     if kind in (URGENT_REASONS, SOCIAL_MEDICAL, CARE_DUTIES) and ends_on is not None and review_on is None \
             and ends_on > add_months(starts_on, TEMPORARY_MAX_MONTHS):
-        errors["review_on"] = ("Een ontheffing van langer dan een jaar wordt binnen een jaar opnieuw bekeken: "
-                               "vul een datum in.")
+        errors["review_on"] = _("Een ontheffing van langer dan een jaar wordt binnen een jaar opnieuw bekeken: "
+                                "vul een datum in.")
     if kind in (URGENT_REASONS, SOCIAL_MEDICAL, CARE_DUTIES) and review_on is not None \
             and review_on > add_months(starts_on, TEMPORARY_MAX_MONTHS):
-        errors["review_on"] = "Bekijk de ontheffing binnen een jaar opnieuw."
+        errors["review_on"] = _("Bekijk de ontheffing binnen een jaar opnieuw.")
 
     if kind == SINGLE_PARENT:
         if requested_on is None:
-            errors["requested_on"] = ("Deze ontheffing geldt alleen op verzoek van de inwoner: vul de datum van het "
-                                      "verzoek in.")
+            errors["requested_on"] = _("Deze ontheffing geldt alleen op verzoek van de inwoner: vul de datum van het "
+                                       "verzoek in.")
         elif requested_on > today:
-            errors["requested_on"] = "De datum van het verzoek ligt in de toekomst."
+            errors["requested_on"] = _("De datum van het verzoek ligt in de toekomst.")
         if household_type != "single_parent":
-            errors["kind"] = "Deze ontheffing is alleen voor een alleenstaande ouder (art. 9a)."
+            errors["kind"] = _("Deze ontheffing is alleen voor een alleenstaande ouder (art. 9a).")
         if youngest_child_date_of_birth is None:
-            errors["kind"] = "Vul eerst de geboortedatum van het jongste kind in het dossier in."
+            errors["kind"] = _("Vul eerst de geboortedatum van het jongste kind in het dossier in.")
         else:
             fifth = birthday(youngest_child_date_of_birth, SINGLE_PARENT_CHILD_AGE)
             if starts_on >= fifth:
-                errors["starts_on"] = "Het jongste kind is dan al 5 jaar of ouder (art. 9a)."
+                errors["starts_on"] = _("Het jongste kind is dan al 5 jaar of ouder (art. 9a).")
             elif ends_on is not None and ends_on >= fifth:
-                errors["ends_on"] = (f"De ontheffing stopt uiterlijk de dag voor de 5e verjaardag van het jongste "
-                                     f"kind ({fifth - dt.timedelta(days=1):%d-%m-%Y}).")
+                # Translators: {date} is a date as dd-mm-yyyy.
+                errors["ends_on"] = _("De ontheffing stopt uiterlijk de dag voor de 5e verjaardag van het jongste "
+                                      "kind ({date}).").format(
+                    date=(fifth - dt.timedelta(days=1)).strftime("%d-%m-%Y"))
         if ends_on is not None and ends_on >= add_months(starts_on, 12 * SINGLE_PARENT_MAX_YEARS):
-            errors["ends_on"] = "Deze ontheffing duurt hoogstens 5 jaar (art. 9a)."
+            errors["ends_on"] = _("Deze ontheffing duurt hoogstens 5 jaar (art. 9a).")
         elif ends_on is not None and "ends_on" not in errors:
             total = single_parent_total_problem(earlier_single_parent_periods, starts_on, ends_on)
             if total:
                 errors["ends_on"] = total
         if review_on is None:
-            errors["review_on"] = "Deze ontheffing wordt elk half jaar opnieuw bekeken: vul een datum in (art. 9a)."
+            errors["review_on"] = _("Deze ontheffing wordt elk half jaar opnieuw bekeken: vul een datum in (art. 9a).")
         elif review_on > add_months(starts_on, SINGLE_PARENT_REVIEW_MONTHS):
-            errors["review_on"] = "Bekijk deze ontheffing binnen 6 maanden opnieuw (art. 9a)."
+            errors["review_on"] = _("Bekijk deze ontheffing binnen 6 maanden opnieuw (art. 9a).")
 
     if kind == FULL_INCAPACITY and ends_on is not None:
-        errors["ends_on"] = "Volledig en duurzaam arbeidsongeschikt is blijvend: laat de einddatum leeg."
+        errors["ends_on"] = _("Volledig en duurzaam arbeidsongeschikt is blijvend: laat de einddatum leeg.")
     return errors
 
 
@@ -330,15 +338,15 @@ def next_review_problems(kind: str, *, reviewed_on: dt.date, next_review_on: dt.
     """A review of an exemption sets the next review date: for art. 9a within 6 months."""
     errors = {}
     if next_review_on is not None and next_review_on <= reviewed_on:
-        errors["next_review_on"] = "De volgende datum ligt na vandaag."
+        errors["next_review_on"] = _("De volgende datum ligt na vandaag.")
     if kind == SINGLE_PARENT:
         half_year = add_months(reviewed_on, SINGLE_PARENT_REVIEW_MONTHS)
         if next_review_on is None and (ends_on is None or ends_on > half_year):
-            errors["next_review_on"] = "Vul de volgende datum in: elk half jaar opnieuw bekijken (art. 9a)."
+            errors["next_review_on"] = _("Vul de volgende datum in: elk half jaar opnieuw bekijken (art. 9a).")
         elif next_review_on is not None and next_review_on > add_months(reviewed_on, SINGLE_PARENT_REVIEW_MONTHS):
-            errors["next_review_on"] = "Bekijk deze ontheffing binnen 6 maanden opnieuw (art. 9a)."
+            errors["next_review_on"] = _("Bekijk deze ontheffing binnen 6 maanden opnieuw (art. 9a).")
     if next_review_on is not None and ends_on is not None and next_review_on > ends_on:
-        errors["next_review_on"] = "Die datum ligt na het einde van de ontheffing."
+        errors["next_review_on"] = _("Die datum ligt na het einde van de ontheffing.")
     return errors
 
 

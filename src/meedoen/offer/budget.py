@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping
 
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
 
 PROVISION_KINDS = ("training", "childcare", "respite_care", "debt_counselling", "personal_development",
@@ -93,47 +95,53 @@ def money(value) -> Decimal:
 
 
 def validate_provisions(data) -> list[str]:
-    """Problems (Dutch) with a profile's provisions block; empty when valid. A missing block is valid (defaults)."""
+    """Problems (Dutch, through gettext) with a profile's provisions block; empty when valid. A missing block is valid
+    (defaults)."""
     if data is None:
         return []
     if not isinstance(data, Mapping):
-        return ["Voorzieningen: geef de regels als een object."]
+        return [_("Voorzieningen: geef de regels als een object.")]
     errors = []
 
     def amount(value, label):
         if isinstance(value, bool) or isinstance(value, float):
-            errors.append(f"Voorzieningen: {label} is een bedrag als geheel getal of tekst, bijv. \"500.00\".")
+            # Translators: {label} names the setting, e.g. "het budget per jaar" or "het maximum voor 'training'".
+            errors.append(_("Voorzieningen: {label} is een bedrag als geheel getal of tekst, bijv. \"500.00\".")
+                          .format(label=label))
             return
         try:
             number = Decimal(str(value))
         except (InvalidOperation, ValueError):
-            errors.append(f"Voorzieningen: {label} is geen bedrag.")
+            errors.append(_("Voorzieningen: {label} is geen bedrag.").format(label=label))
             return
         if not number.is_finite() or number < 0:
-            errors.append(f"Voorzieningen: {label} mag niet negatief zijn.")
+            errors.append(_("Voorzieningen: {label} mag niet negatief zijn.").format(label=label))
 
-    for key, label in (("individual_budget_per_year", "het budget per jaar"),
-                       ("second_approval_above", "de grens voor een tweede akkoord")):
+    for key, label in (("individual_budget_per_year", _("het budget per jaar")),
+                       ("second_approval_above", _("de grens voor een tweede akkoord"))):
         if key in data:
             amount(data[key], label)
     caps = data.get("caps", {})
     if not isinstance(caps, Mapping):
-        errors.append("Voorzieningen: 'caps' is een object met per soort een maximum.")
+        errors.append(_("Voorzieningen: 'caps' is een object met per soort een maximum."))
     else:
         for kind, value in caps.items():
             if kind not in PROVISION_KINDS:
-                errors.append(f"Voorzieningen: onbekende soort '{kind}' bij de maxima.")
+                # Translators: {kind} is a provision kind key from the profile.
+                errors.append(_("Voorzieningen: onbekende soort '{kind}' bij de maxima.").format(kind=kind))
             elif value is not None:
-                amount(value, f"het maximum voor '{kind}'")
+                # Translators: {kind} is a provision kind key from the profile.
+                amount(value, _("het maximum voor '{kind}'").format(kind=kind))
     steps = data.get("min_ladder_step", {})
     if not isinstance(steps, Mapping):
-        errors.append("Voorzieningen: 'min_ladder_step' is een object met per soort een trede.")
+        errors.append(_("Voorzieningen: 'min_ladder_step' is een object met per soort een trede."))
     else:
         for kind, step in steps.items():
             if kind not in PROVISION_KINDS:
-                errors.append(f"Voorzieningen: onbekende soort '{kind}' bij de treden.")
+                errors.append(_("Voorzieningen: onbekende soort '{kind}' bij de treden.").format(kind=kind))
             elif step is not None and (isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= 6):
-                errors.append(f"Voorzieningen: de trede voor '{kind}' ligt tussen 1 en 6 (of null).")
+                errors.append(_("Voorzieningen: de trede voor '{kind}' ligt tussen 1 en 6 (of null).").format(
+                    kind=kind))
     return errors
 
 

@@ -1,4 +1,5 @@
-"""The shape of a policy profile's settings, validated without Django so rules and the simulator can share it.
+"""The shape of a policy profile's settings, validated without Django (apart from i18n for the messages) so rules and
+the simulator can share it.
 
 A profile is data. Everything a municipality's approach decides lives in these structures; code never asks
 "which municipality is this?", only "what does the profile say?".
@@ -6,6 +7,8 @@ A profile is data. Everything a municipality's approach decides lives in these s
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 STANCES = ("voluntary", "motivating", "pressure", "mandatory")
 INTENSITIES = ("intensive", "light")
@@ -34,61 +37,68 @@ def segment_groups(segmentation: dict) -> list[SegmentGroup]:
 
 
 def validate_settings(data: dict) -> list[str]:
-    """Return a list of human-readable problems (Dutch) with a profile's settings; empty when valid."""
+    """Return a list of human-readable problems (Dutch, through gettext) with a profile's settings; empty when
+    valid."""
     errors: list[str] = []
 
     seg = data.get("segmentation") or {}
     groups = seg.get("groups") or []
     if len(groups) not in (2, 3):
-        errors.append("Segmentatie: kies 2 of 3 groepen.")
+        errors.append(_("Segmentatie: kies 2 of 3 groepen."))
     else:
         bounds = [g.get("max_months") for g in groups]
         if bounds[-1] is not None:
-            errors.append("Segmentatie: de laatste groep heeft geen bovengrens.")
+            errors.append(_("Segmentatie: de laatste groep heeft geen bovengrens."))
         inner = bounds[:-1]
         if any(b is None or not isinstance(b, int) or b <= 0 for b in inner):
-            errors.append("Segmentatie: elke groep behalve de laatste heeft een bovengrens in maanden (> 0).")
+            errors.append(_("Segmentatie: elke groep behalve de laatste heeft een bovengrens in maanden (> 0)."))
         elif inner != sorted(inner) or len(set(inner)) != len(inner):
-            errors.append("Segmentatie: de grenzen moeten oplopen.")
+            errors.append(_("Segmentatie: de grenzen moeten oplopen."))
         codes = [g.get("code") for g in groups]
         if len(set(codes)) != len(codes) or not all(codes):
-            errors.append("Segmentatie: elke groep heeft een unieke code.")
+            errors.append(_("Segmentatie: elke groep heeft een unieke code."))
     young = seg.get("young_age_limit", 27)
     if not isinstance(young, int) or not 18 <= young <= 30:
-        errors.append("Segmentatie: de leeftijdsgrens voor jongeren ligt tussen 18 en 30.")
+        errors.append(_("Segmentatie: de leeftijdsgrens voor jongeren ligt tussen 18 en 30."))
 
     codes = {g.get("code") for g in groups}
     norms = data.get("contact_norms") or {}
     for code in codes:
         per = norms.get(code)
         if not isinstance(per, dict) or set(per) != set(INTENSITIES):
-            errors.append(f"Contactnormen: geef voor segment '{code}' een termijn voor intensief en licht.")
+            # Translators: {code} is the segment's code from the profile.
+            errors.append(_("Contactnormen: geef voor segment '{code}' een termijn voor intensief en licht.").format(
+                code=code))
             continue
         for intensity, days in per.items():
             if not isinstance(days, int) or not 1 <= days <= 730:
-                errors.append(f"Contactnormen: '{code}/{intensity}' moet tussen 1 en 730 dagen liggen.")
+                # Translators: {code} is a segment code, {intensity} is intensive or light (technical keys).
+                errors.append(_("Contactnormen: '{code}/{intensity}' moet tussen 1 en 730 dagen liggen.").format(
+                    code=code, intensity=intensity))
 
     caseload = data.get("caseload_norms") or {}
     for intensity in INTENSITIES:
         value = caseload.get(intensity)
         if not isinstance(value, int) or not 1 <= value <= 1000:
-            errors.append(f"Caseloadnorm '{intensity}' moet een getal tussen 1 en 1000 zijn.")
+            # Translators: {intensity} is intensive or light (a technical key).
+            errors.append(_("Caseloadnorm '{intensity}' moet een getal tussen 1 en 1000 zijn.").format(
+                intensity=intensity))
 
     if data.get("stance") not in STANCES:
-        errors.append("Houding: kies vrijwillig, motiverend, drang of verplicht.")
+        errors.append(_("Houding: kies vrijwillig, motiverend, drang of verplicht."))
     if data.get("letter_tone") not in LETTER_TONES:
-        errors.append("Toon van brieven: kies uitnodigend, neutraal of verplichtend.")
+        errors.append(_("Toon van brieven: kies uitnodigend, neutraal of verplichtend."))
 
     ladder = data.get("no_show_ladder")
     if not isinstance(ladder, list):
-        errors.append("No-showladder: een lijst van stappen (mag leeg zijn).")
+        errors.append(_("No-showladder: een lijst van stappen (mag leeg zijn)."))
     else:
         for i, step in enumerate(ladder, start=1):
             if not isinstance(step, dict) or step.get("kind") not in NO_SHOW_STEP_KINDS:
-                errors.append(f"No-showladder stap {i}: onbekende soort.")
+                errors.append(_("No-showladder stap {number}: onbekende soort.").format(number=i))
 
     reciprocity = data.get("reciprocity") or {}
     hours = reciprocity.get("max_hours_per_week", 0)
     if not isinstance(hours, int) or not 0 <= hours <= 40:
-        errors.append("Tegenprestatie: maximaal aantal uren per week ligt tussen 0 en 40.")
+        errors.append(_("Tegenprestatie: maximaal aantal uren per week ligt tussen 0 en 40."))
     return errors

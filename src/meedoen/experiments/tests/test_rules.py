@@ -249,3 +249,32 @@ def test_too_little_data_gives_no_numbers_instead_of_an_error():
     rows = [{"arm": "extra", "wellbeing": 5}, {"arm": "regulier", "wellbeing": 6}]
     effects = rules.estimate(rows, outcomes=["wellbeing"], control="regulier")
     assert all(math.isnan(e.ci_low) for e in effects)
+
+
+# -- i18n -------------------------------------------------------------------------------------------------------------
+
+def test_messages_are_translated_from_constant_msgids_and_filled_in_afterwards():
+    from django.utils import translation
+
+    from meedoen.tests.i18n import english_catalogue, f_strings_in
+
+    assert f_strings_in(rules.validate_parameters, rules.validate_eligibility, rules.validate_strata,
+                        rules.validate_response) == []
+    criteria = [{"field": "shoe_size", "op": "eq", "value": 1}]
+    fields = "segment, intensity, age, months_on_benefit, ladder_step, guidance_status, neighbourhood"
+    with translation.override("nl"):
+        assert rules.validate_eligibility(criteria) == [
+            f"Voorwaarde 1: onbekend veld 'shoe_size' (kies uit {fields})."]
+        assert rules.validate_response({})["wellbeing"] == "Vul dit in: Welzijn (1–10)."
+        assert rules.validate_parameters({"contact_days": 0}) == [
+            "Contacttermijn: een aantal dagen van 1 tot en met 366."]
+    with english_catalogue({
+        "Voorwaarde {number}: onbekend veld '{field}' (kies uit {choices}).":
+            "Rule {number}: unknown field '{field}' (choose from {choices}).",
+        "Vul dit in: {label}.": "Please fill in: {label}.",
+        "Welzijn (1–10)": "Wellbeing (1–10)",
+        "Contacttermijn: een aantal dagen van 1 tot en met {max}.": "Contact period: 1 to {max} days.",
+    }):
+        assert rules.validate_eligibility(criteria) == [f"Rule 1: unknown field 'shoe_size' (choose from {fields})."]
+        assert rules.validate_response({})["wellbeing"] == "Please fill in: Wellbeing (1–10)."
+        assert rules.validate_parameters({"contact_days": 0}) == ["Contact period: 1 to 366 days."]

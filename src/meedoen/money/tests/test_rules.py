@@ -486,3 +486,31 @@ def test_every_preset_has_a_valid_money_policy():
     for path in preset_files():
         data = json.loads(path.read_text())
         money_policy(data.get("extra"), data["key"])                    # raises when invalid
+
+
+def test_money_policy_messages_are_translated_from_constant_msgids_and_filled_in_afterwards():
+    from django.utils import translation
+
+    from meedoen.money import policy
+    from meedoen.tests.i18n import english_catalogue, f_strings_in
+
+    assert f_strings_in(policy.validate_money, policy._premium_errors) == []
+    premiums = {"premiums": [{"id": "x", "label": "X", "rate": "0.9", "max_per_month": "10"},
+                             {"id": "x", "label": "X", "rate": "0.3", "max_per_month": "10"}]}
+    legacy = {"earnings_premium": {"rate": "0.30", "max_per_month_eur": "0"}}
+    with translation.override("nl"):
+        assert validate_money(premiums) == ['Premie 1: het percentage ligt tussen 0 en 0.5 (bijv. "0.30").',
+                                            "Premie 2: de id 'x' komt twee keer voor."]
+        with pytest.raises(ValueError, match="^Bijverdienpremie: het maximum per maand moet groter zijn dan nul.$"):
+            money_policy(legacy)
+    with english_catalogue({
+        "Premie {number}": "Premium {number}",
+        '{where}: het percentage ligt tussen 0 en {max} (bijv. "0.30").': '{where}: the rate is between 0 and {max}.',
+        "Premie {number}: de id '{id}' komt twee keer voor.": "Premium {number}: the id '{id}' occurs twice.",
+        "Bijverdienpremie": "Earnings premium",
+        "{where}: het maximum per maand moet groter zijn dan nul.": "{where}: the monthly maximum must be above zero.",
+    }):
+        assert validate_money(premiums) == ["Premium 1: the rate is between 0 and 0.5.",
+                                            "Premium 2: the id 'x' occurs twice."]
+        with pytest.raises(ValueError, match="^Earnings premium: the monthly maximum must be above zero.$"):
+            money_policy(legacy)

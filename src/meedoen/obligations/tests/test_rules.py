@@ -404,3 +404,24 @@ def test_an_experiment_arm_can_only_relax_the_tegenprestatie_never_the_law(mode,
         assert arm["reciprocity"].status == rules.VOLUNTARY and not arm["reciprocity"].enforceable
     for code in (rules.WORK, rules.REINTEGRATION):
         assert arm[code] == plain[code]
+
+
+def test_exemption_messages_are_translated_from_constant_msgids_and_filled_in_afterwards():
+    from django.utils import translation
+
+    from meedoen.tests.i18n import english_catalogue, f_strings_in
+
+    assert f_strings_in(rules.validate_exemption, rules.next_review_problems,
+                        rules.single_parent_total_problem) == []
+    with translation.override("nl"):
+        assert single_parent(ends_on=D(2029, 5, 1))["ends_on"] == (
+            "De ontheffing stopt uiterlijk de dag voor de 5e verjaardag van het jongste kind (30-04-2029).")
+        assert exemption(grounds="")["grounds"] == "Schrijf op waarom de ontheffing nodig is."
+    with english_catalogue({
+        "De ontheffing stopt uiterlijk de dag voor de 5e verjaardag van het jongste kind ({date}).":
+            "The exemption ends at the latest on the day before the youngest child turns 5 ({date}).",
+        "Schrijf op waarom de ontheffing nodig is.": "Write down why the exemption is needed.",
+    }):
+        assert single_parent(ends_on=D(2029, 5, 1))["ends_on"] == (
+            "The exemption ends at the latest on the day before the youngest child turns 5 (30-04-2029).")
+        assert exemption(grounds="")["grounds"] == "Write down why the exemption is needed."

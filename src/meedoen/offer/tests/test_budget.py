@@ -136,3 +136,23 @@ def test_every_preset_states_its_provision_rules_as_an_assumption(path):
     rules = budget.rules_from_profile_extra(extra)
     assert rules.budget_per_year > 0 and rules.second_approval_above > 0
     assert any("Voorzieningen" in line for line in extra["assumptions"])
+
+
+def test_provisions_messages_are_translated_from_constant_msgids_and_filled_in_afterwards():
+    from django.utils import translation
+
+    from meedoen.tests.i18n import english_catalogue, f_strings_in
+
+    assert f_strings_in(budget.validate_provisions) == []
+    block = {"caps": {"yachts": "10", "training": "-5"}}
+    with translation.override("nl"):
+        assert budget.validate_provisions(block) == [
+            "Voorzieningen: onbekende soort 'yachts' bij de maxima.",
+            "Voorzieningen: het maximum voor 'training' mag niet negatief zijn."]
+    with english_catalogue({
+        "Voorzieningen: onbekende soort '{kind}' bij de maxima.": "Provisions: unknown kind '{kind}' in the caps.",
+        "Voorzieningen: {label} mag niet negatief zijn.": "Provisions: {label} must not be negative.",
+        "het maximum voor '{kind}'": "the cap for '{kind}'",
+    }):
+        assert budget.validate_provisions(block) == ["Provisions: unknown kind 'yachts' in the caps.",
+                                                     "Provisions: the cap for 'training' must not be negative."]

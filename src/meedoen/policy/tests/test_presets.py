@@ -199,3 +199,24 @@ def test_active_profile_cache_is_cleared_when_a_version_is_approved(db):
     draft = services.copy_as_draft(first, effective_from=dt.date(2026, 5, 1))
     services.approve(draft, UserFactory(municipality=municipality))
     assert services.active_profile(municipality, dt.date(2026, 6, 1)).version == draft.version
+
+
+def test_settings_messages_are_translated_from_constant_msgids_and_filled_in_afterwards():
+    from django.utils import translation
+
+    from meedoen.tests.i18n import english_catalogue, f_strings_in
+
+    assert f_strings_in(validate_settings) == []
+    data = json.loads(preset_files()[0].read_text())
+    data["caseload_norms"] = {**data["caseload_norms"], "light": 0}
+    data["no_show_ladder"] = [{"kind": "carrier_pigeon"}]
+    with translation.override("nl"):
+        assert validate_settings(data) == ["Caseloadnorm 'light' moet een getal tussen 1 en 1000 zijn.",
+                                           "No-showladder stap 1: onbekende soort."]
+    with english_catalogue({
+        "Caseloadnorm '{intensity}' moet een getal tussen 1 en 1000 zijn.":
+            "Caseload norm '{intensity}' must be a number from 1 to 1000.",
+        "No-showladder stap {number}: onbekende soort.": "No-show ladder step {number}: unknown kind.",
+    }):
+        assert validate_settings(data) == ["Caseload norm 'light' must be a number from 1 to 1000.",
+                                           "No-show ladder step 1: unknown kind."]

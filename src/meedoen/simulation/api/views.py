@@ -1,5 +1,7 @@
 """POST /api/v1/simulations/: run a bounded simulation and return its monthly series with p5 / p50 / p95 bands.
 Analysts and administrators only; counts only, no resident is named or numbered."""
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response
@@ -14,7 +16,7 @@ from ..views import can_simulate
 
 
 class IsSimulationUser(permissions.BasePermission):
-    message = "De simulatie is alleen voor beleidsmedewerkers en beheerders."
+    message = gettext_lazy("De simulatie is alleen voor beleidsmedewerkers en beheerders.")
 
     def has_permission(self, request, view):
         return can_simulate(request.user)
@@ -37,8 +39,9 @@ class SimulationSerializer(serializers.Serializer):
         known = {key for key, _name in services.available_profiles()}
         unknown = [key for key in value if key not in known]
         if unknown:
-            raise serializers.ValidationError(
-                f"Onbekend beleidsprofiel: {', '.join(unknown)}. Kies uit: {', '.join(sorted(known))}.")
+            # Translators: {unknown} and {known} are comma-separated lists of profile keys (e.g. rotterdam).
+            raise serializers.ValidationError(_("Onbekend beleidsprofiel: {unknown}. Kies uit: {known}.").format(
+                unknown=", ".join(unknown), known=", ".join(sorted(known))))
         return value
 
     def validate(self, data):

@@ -127,3 +127,18 @@ def test_command_refuses_an_unknown_profile_or_municipality(presets):
         call_command("simulate", profile="nergens", residents=100, months=1, runs=1, stdout=StringIO())
     with pytest.raises(CommandError, match="staat niet in de database"):
         call_command("simulate", municipality="0000", residents=100, months=1, runs=1, stdout=StringIO())
+
+
+def test_api_names_an_unknown_profile_in_the_language_of_the_request(client, analyst):
+    from meedoen.simulation import services
+    from meedoen.tests.i18n import english_catalogue
+
+    client.force_login(analyst)
+    known = ", ".join(sorted(key for key, _name in services.available_profiles()))
+    response = client.post(API, {"profiles": ["nergenshuizen"]}, content_type="application/json")
+    assert response.json()["profiles"] == [f"Onbekend beleidsprofiel: nergenshuizen. Kies uit: {known}."]
+    with english_catalogue({"Onbekend beleidsprofiel: {unknown}. Kies uit: {known}.":
+                            "Unknown policy profile: {unknown}. Choose from: {known}."}):
+        response = client.post(API, {"profiles": ["nergenshuizen"]}, content_type="application/json",
+                               HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["profiles"] == [f"Unknown policy profile: nergenshuizen. Choose from: {known}."]
