@@ -24,6 +24,7 @@ urlpatterns = [
     path("simulatie/", include("meedoen.simulation.urls")),
     path("mijn/", include("meedoen.portal.urls")),
     path("audit/", include("meedoen.audit.urls")),
+    path("bewaartermijnen/", include("meedoen.retention.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("meedoen.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
 
@@ -12,3 +13,11 @@ class UserAdmin(BaseUserAdmin):
         ("Meedoen", {"fields": ("role", "job_title", "municipality", "team", "neighbourhood", "provider",
                                "intensive_caseload")}),
     )
+
+
+# Authenticator apps are managed on the account pages (enrolment, renewal, the administrator's audited reset), not in
+# the admin: that keeps secrets out of the admin and every reset in the audit trail.
+try:
+    admin.site.unregister(TOTPDevice)
+except admin.sites.NotRegistered:
+    pass

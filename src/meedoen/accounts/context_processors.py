@@ -1,3 +1,4 @@
+from meedoen.accounts import two_factor
 from meedoen.accounts.models import Role
 
 
@@ -6,6 +7,9 @@ def navigation(request):
     if not user or not user.is_authenticated:
         return {}
     role = user.role
+    if hasattr(request, "session") and two_factor.pending_step(request):
+        # During the code or enrolment step the menu would only lead back here: show no menu.
+        return {"nav_role": role, "two_factor_pending": True}
     return {
         "nav_role": role,
         "nav_can_search": role in (Role.CASEWORKER, Role.TEAM_LEAD, Role.NEIGHBOURHOOD_WORKER),

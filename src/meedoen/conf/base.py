@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "meedoen.accounts",
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "meedoen.experiments",
     "meedoen.simulation",
     "meedoen.portal",
+    "meedoen.retention",
     "meedoen.demo",
 ]
 
@@ -92,7 +95,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "meedoen.accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -167,6 +172,18 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# Two-factor authentication (TOTP, django-otp) for staff; residents never get a code step (meedoen.accounts.two_factor).
+# "required": staff without an authenticator app must set one up first (production default, see production.py);
+# "optional": staff may set one up from their account page (development, tests, demo). Enrolled staff always need a code.
+STAFF_TWO_FACTOR = env("STAFF_TWO_FACTOR", "optional")
+
+# Retention (meedoen.retention): while retention/schedule.json holds the shipped default terms ("status": "default",
+# not confirmed by the municipality's archivaris) the nightly run only counts what is due. Set this to accept the
+# defaults and delete under them.
+RETENTION_DELETE_UNDER_DEFAULT_TERMS = env_bool("RETENTION_DELETE_UNDER_DEFAULT_TERMS", False)
+OTP_TOTP_ISSUER = "Meedoen"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content Security Policy (django-csp 4): only our own scripts and styles.
 CONTENT_SECURITY_POLICY = {

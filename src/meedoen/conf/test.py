@@ -8,4 +8,5 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = env("AXES_ENABLED", "true") == "true"
+RETENTION_DELETE_UNDER_DEFAULT_TERMS = True  # the tests delete under the shipped default terms
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

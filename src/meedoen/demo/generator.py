@@ -1115,6 +1115,7 @@ DEMO_EXTENSIONS = [
     ("verplichtingen", "meedoen.obligations.demo:seed_obligations"),  # before money: its calculations read measures
     ("inkomsten", "meedoen.money.demo:seed_money"),
     ("experimenten", "meedoen.experiments.demo:seed_experiments"),
+    ("bewaartermijnen", "meedoen.retention.demo:seed_retention"),  # last: ended dossiers with nothing newer
 ]
 
 
