@@ -2,18 +2,9 @@
 answers are personal data and not listed here; changes go through the screens (validation, audit trail)."""
 from django.contrib import admin
 
+from meedoen.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Arm, Experiment, Wave
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ArmInline(ReadOnlyInline):
@@ -27,16 +18,7 @@ class WaveInline(ReadOnlyInline):
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(admin.ModelAdmin):
+class ExperimentAdmin(ReadOnlyAdmin):
     list_display = ["name", "municipality", "status", "seed", "started_at", "closed_at"]
     list_filter = ["status", "municipality"]
     inlines = [ArmInline, WaveInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

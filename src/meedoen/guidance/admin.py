@@ -1,18 +1,9 @@
 """Admin views for functional administrators: read the guidance records; changes go through the screens."""
 from django.contrib import admin
 
+from meedoen.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import ActionPlan, Conversation, GuidanceEnding, PlanStep, Reorientation, Task
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Task)
@@ -22,16 +13,8 @@ class TaskAdmin(ReadOnlyAdmin):
     raw_id_fields = ("resident",)
 
 
-class PlanStepInline(admin.TabularInline):
+class PlanStepInline(ReadOnlyInline):
     model = PlanStep
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActionPlan)

@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from meedoen.admin_readonly import ReadOnlyAdmin
+
 from . import services
 from .models import Letter, LetterTemplate
 
@@ -62,7 +64,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(ReadOnlyAdmin):
     list_display = ("reference", "kind", "registered", "template", "template_version", "campaign_ref", "created_at",
                     "printed_at")
     list_filter = ("kind", "registered", "created_at")
@@ -75,12 +77,3 @@ class LetterAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("pdf", "document_html")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

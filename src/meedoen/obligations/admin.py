@@ -2,30 +2,13 @@
 the rules, four eyes and the hearing, and keep the audit trail)."""
 from django.contrib import admin
 
+from meedoen.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Exemption, Hearing, IncomeSignal, Measure, Objection
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class HearingInline(admin.TabularInline):
+class HearingInline(ReadOnlyInline):
     model = Hearing
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Measure)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import User
+from meedoen.admin_readonly import ReadOnlyAdmin
 
 from .models import Activity, Provider, ProviderContract, ProvisionGrant, ProvisionType
 
@@ -69,17 +70,8 @@ class ProvisionTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProvisionGrant)
-class ProvisionGrantAdmin(admin.ModelAdmin):
+class ProvisionGrantAdmin(ReadOnlyAdmin):
     list_display = ("provision_type", "resident_id", "amount", "budget_year", "status", "needs_second_approval",
                     "spent_amount")
     list_filter = ("status", "budget_year", "needs_second_approval")
     raw_id_fields = ("resident",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,18 +2,9 @@
 the services (state machine, optimistic locking, audit)."""
 from django.contrib import admin
 
+from meedoen.admin_readonly import ReadOnlyAdmin
+
 from .models import ActivityCheck, Cohort, ProviderReport, Referral, ReferralEvent, Suggestion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReferralEventInline(admin.TabularInline):

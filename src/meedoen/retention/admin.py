@@ -1,18 +1,9 @@
 """Read-only: holds are placed and lifted on the 'Bewaartermijnen' screen (audited); deletion records are proof."""
 from django.contrib import admin
 
+from meedoen.admin_readonly import ReadOnlyAdmin as ReadOnly
+
 from .models import DeletionRecord, LegalHold
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DeletionRecord)
