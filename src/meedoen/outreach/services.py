@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _, ngettext
 
 from meedoen.accounts.models import Role, User
 from meedoen.guidance import followup
@@ -135,7 +136,7 @@ def staff_choices(user):
 
 def _require_staff(user):
     if user is None or user.role not in STAFF_ROLES or user.municipality_id is None:
-        raise PermissionDenied("Alleen klantmanagers en teamleiders werken met uitnodigingen.")
+        raise PermissionDenied(_("Alleen klantmanagers en teamleiders werken met uitnodigingen."))
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -153,11 +154,11 @@ def preference_for(resident) -> ContactPreference:
 @transaction.atomic
 def set_contact_preference(resident, *, actor, email_consent, sms_consent, reminders_paused, pause_reason=""):
     if email_consent and not resident.email:
-        raise ValidationError({"email_consent": "Er staat geen e-mailadres in het dossier."})
+        raise ValidationError({"email_consent": _("Er staat geen e-mailadres in het dossier.")})
     if sms_consent and not resident.phone:
-        raise ValidationError({"sms_consent": "Er staat geen telefoonnummer in het dossier."})
+        raise ValidationError({"sms_consent": _("Er staat geen telefoonnummer in het dossier.")})
     if reminders_paused and not pause_reason.strip():
-        raise ValidationError({"pause_reason": "Geef een reden voor de pauze."})
+        raise ValidationError({"pause_reason": _("Geef een reden voor de pauze.")})
     pref, _created = ContactPreference.objects.update_or_create(
         resident=resident,
         defaults={"email_consent": email_consent, "sms_consent": sms_consent, "reminders_paused": reminders_paused,
@@ -247,22 +248,23 @@ def create_campaign(actor, *, name, appointment_kind, resident_ids, neighbourhoo
     profile = active_profile(actor.municipality)
     errors = {}
     if rules.find_kind(kinds_for(profile), appointment_kind) is None:
-        errors["appointment_kind"] = "Kies een soort afspraak uit het beleidsprofiel."
+        errors["appointment_kind"] = _("Kies een soort afspraak uit het beleidsprofiel.")
     if not 3 <= int(invitation_valid_days) <= 60:
-        errors["invitation_valid_days"] = "Een uitnodiging is 3 tot 60 dagen geldig."
+        errors["invitation_valid_days"] = _("Een uitnodiging is 3 tot 60 dagen geldig.")
     ids = list(dict.fromkeys(resident_ids))
     if not ids:
-        errors["residents"] = "Kies minstens één persoon."
+        errors["residents"] = _("Kies minstens één persoon.")
     elif len(ids) > MAX_CAMPAIGN_RESIDENTS:
-        errors["residents"] = f"Maximaal {MAX_CAMPAIGN_RESIDENTS} personen per campagne. Maak de selectie kleiner."
+        errors["residents"] = _("Maximaal {maximum} personen per campagne. Maak de selectie kleiner.").format(
+            maximum=MAX_CAMPAIGN_RESIDENTS)
     if errors:
         raise ValidationError(errors)
     residents = list(eligible_residents(actor, neighbourhood=neighbourhood, segment=segment,
                                         last_contact_before=last_contact_before)
                      .filter(public_id__in=ids).only("pk"))
     if len(residents) != len(ids):
-        raise ValidationError({"residents": "Een of meer gekozen personen kunt u niet (meer) uitnodigen. "
-                                            "Bekijk de selectie opnieuw."})
+        raise ValidationError({"residents": _("Een of meer gekozen personen kunt u niet (meer) uitnodigen. "
+                                              "Bekijk de selectie opnieuw.")})
     campaign = Campaign.objects.create(
         municipality_id=actor.municipality_id, team_id=actor.team_id, name=name.strip(),
         appointment_kind=appointment_kind, neighbourhood=neighbourhood, segment=segment,
@@ -280,19 +282,19 @@ def add_slots(actor, campaign, *, caseworker, starts_at, minutes, capacity=1, ve
     now = timezone.now()
     errors = {}
     if starts_at <= now:
-        errors["starts_at"] = "Een tijdslot kan niet in het verleden liggen. Kies een later moment."
+        errors["starts_at"] = _("Een tijdslot kan niet in het verleden liggen. Kies een later moment.")
     if not 5 <= minutes <= 480:
-        errors["minutes"] = "Een afspraak duurt 5 tot 480 minuten."
+        errors["minutes"] = _("Een afspraak duurt 5 tot 480 minuten.")
     if not 1 <= count <= MAX_SLOTS_PER_SERIES:
-        errors["count"] = f"Maak 1 tot {MAX_SLOTS_PER_SERIES} tijdsloten tegelijk."
+        errors["count"] = _("Maak 1 tot {maximum} tijdsloten tegelijk.").format(maximum=MAX_SLOTS_PER_SERIES)
     if venue is None and capacity != 1:
-        errors["capacity"] = "Bij een huisbezoek is er één plaats per tijdslot."
+        errors["capacity"] = _("Bij een huisbezoek is er één plaats per tijdslot.")
     if not 1 <= capacity <= 50:
-        errors["capacity"] = "Een tijdslot heeft 1 tot 50 plaatsen."
+        errors["capacity"] = _("Een tijdslot heeft 1 tot 50 plaatsen.")
     if venue is not None and venue.municipality_id != campaign.municipality_id:
-        errors["venue"] = "Deze locatie hoort niet bij uw gemeente."
+        errors["venue"] = _("Deze locatie hoort niet bij uw gemeente.")
     if not staff_choices(actor).filter(pk=caseworker.pk).exists():
-        errors["caseworker"] = "Kies een medewerker uit uw team."
+        errors["caseworker"] = _("Kies een medewerker uit uw team.")
     if errors:
         raise ValidationError(errors)
     # Lock the caseworker's row so two series for the same person cannot be checked and saved side by side.
@@ -302,10 +304,11 @@ def add_slots(actor, campaign, *, caseworker, starts_at, minutes, capacity=1, ve
     clash = (Slot.objects.filter(caseworker=caseworker, starts_at__lt=periods[-1][1], ends_at__gt=periods[0][0])
              .select_related("venue").order_by("starts_at").first())
     if clash is not None:
-        raise ValidationError({"starts_at": (
-            f"{caseworker} heeft op dat moment al een tijdslot ({clash}). Een medewerker kan niet op twee "
-            f"plaatsen tegelijk zijn."
-        )})
+        # Translators: {caseworker} is a staff member's name; {slot} is the existing time slot (date, time, place).
+        raise ValidationError({"starts_at": _(
+            "{caseworker} heeft op dat moment al een tijdslot ({slot}). Een medewerker kan niet op twee "
+            "plaatsen tegelijk zijn."
+        ).format(caseworker=caseworker, slot=clash)})
     slots = Slot.objects.bulk_create(
         Slot(municipality_id=campaign.municipality_id, campaign=campaign, appointment_kind=campaign.appointment_kind,
              venue=venue, caseworker=caseworker, starts_at=start, ends_at=end, capacity=capacity, created_by=actor)
@@ -319,7 +322,7 @@ def delete_slot(actor, slot):
     _require_staff(actor)
     locked = Slot.objects.select_for_update().get(pk=slot.pk)
     if locked.booked_count or locked.appointments.exists():
-        raise ValidationError("Op dit tijdslot staan afspraken. Verzet die eerst.")
+        raise ValidationError(_("Op dit tijdslot staan afspraken. Verzet die eerst."))
     locked.delete()
 
 
@@ -336,10 +339,10 @@ def send_campaign(campaign, actor):
     _require_staff(actor)
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if locked.status != Campaign.Status.DRAFT:
-        raise ValidationError("Deze campagne is al verstuurd.")
+        raise ValidationError(_("Deze campagne is al verstuurd."))
     if not free_slots(locked).exists():
-        raise ValidationError("Maak eerst tijdsloten met vrije plaatsen op een locatie. Een uitnodiging zonder "
-                              "vrije tijden helpt niemand.")
+        raise ValidationError(_("Maak eerst tijdsloten met vrije plaatsen op een locatie. Een uitnodiging zonder "
+                                "vrije tijden helpt niemand."))
     locked.status = Campaign.Status.SENT
     locked.sent_at = timezone.now()
     locked.save(update_fields=["status", "sent_at"])
@@ -386,8 +389,13 @@ def start_outreach(outreach_id, *, actor=None) -> Outreach:
             step.save()
             return outreach
     except ValidationError as error:
-        Outreach.objects.filter(pk=outreach_id).update(staff_note=f"Niet verstuurd: {_first_error(error)}"[:200])
+        Outreach.objects.filter(pk=outreach_id).update(staff_note=_not_sent_note(error))
         return Outreach.objects.get(pk=outreach_id)
+
+
+def _not_sent_note(error) -> str:
+    # Translators: a note for staff; {reason} is the error that stopped the invitation (a whole sentence).
+    return _("Niet verstuurd: {reason}").format(reason=_first_error(error))[:200]
 
 
 def _record_step(outreach, *, position, kind, event, profile, rule) -> LadderStep:
@@ -429,8 +437,16 @@ def _appointment_texts(appointment) -> dict:
     """Date, time and place in Dutch for e-mail and SMS."""
     starts = timezone.localtime(appointment.slot.starts_at)
     venue = appointment.slot.venue
-    return {"date": _dutch_date(starts.date()), "time": f"{starts:%H.%M} uur",
-            "where": f" bij {venue.name}, {venue.address}".rstrip(", ") if venue else " bij u thuis"}
+    if venue is None:
+        where = _("bij u thuis")
+    elif venue.address:
+        # Translators: where an appointment is, e.g. "bij Wijkcentrum De Pijp, Hoofdstraat 1".
+        where = _("bij {venue}, {address}").format(venue=venue.name, address=venue.address)
+    else:
+        where = _("bij {venue}").format(venue=venue.name)
+    # Translators: a clock time, e.g. "10.30 uur".
+    return {"date": _dutch_date(starts.date()), "time": _("{time} uur").format(time=starts.strftime("%H.%M")),
+            "where": where}
 
 
 def _base_context(outreach, profile, kind: rules.AppointmentKind, params=None) -> dict:
@@ -445,7 +461,7 @@ def _base_context(outreach, profile, kind: rules.AppointmentKind, params=None) -
     }
     if kind.obligatory and not kind.measure_possible:
         # Obligatory without a sanction (e.g. Utrecht's yearly talk): no letter may threaten a measure.
-        context["consequences"] = "Dan nemen wij opnieuw contact met u op."
+        context["consequences"] = _("Dan nemen wij opnieuw contact met u op.")
     return context
 
 
@@ -475,16 +491,12 @@ def _invite(outreach, step, profile, actor, *, params):
         step.letter_id = letter.pk
     except ValidationError as error:
         letter_error = error
-    subject = "Maak een afspraak met de gemeente"
-    body = (f"Beste {resident.first_name},\n\n"
-            f"De gemeente {campaign.municipality.name} nodigt u uit voor een {kind.label.lower()}. "
-            f"Kies zelf een dag en tijd via uw persoonlijke link: {url}\n"
-            f"De link werkt tot en met {_dutch_date(expires_on, 'j F Y')}."
-            + (" Het is verplicht om te komen." if kind.obligatory else "")
-            + "\n\nLukt het niet? Neem dan contact met ons op.")
+    subject = _("Maak een afspraak met de gemeente")
+    body = _invitation_body(first_name=resident.first_name, municipality=campaign.municipality.name,
+                            kind=kind.label.lower(), url=url, expires_on=expires_on, obligatory=kind.obligatory)
     channels += _send_digital(outreach, purpose="invitation", key=step.step_key, subject=subject, body=body, url=url)
     if not channels:
-        raise letter_error or ValidationError("Geen adres en geen toestemming voor e-mail of sms.")
+        raise letter_error or ValidationError(_("Geen adres en geen toestemming voor e-mail of sms."))
     invitation.channels = channels
     invitation.save(update_fields=["channels"])
     outreach.status = Outreach.Status.INVITED
@@ -495,6 +507,23 @@ def _invite(outreach, step, profile, actor, *, params):
                     f"{expires_on:%d-%m-%Y}, per {', '.join(_channel_label(c) for c in channels)}")
     add_event(resident, DossierEvent.Kind.INVITATION, f"{campaign.name}: {step.outcome}", actor, profile)
     return invitation
+
+
+def _invitation_body(*, first_name, municipality, kind, url, expires_on, obligatory) -> str:
+    """The invitation by e-mail/SMS: one message for the translator, the obligatory sentence filled in."""
+    # Translators: {first_name} is the resident's first name, {municipality} the municipality's name, {kind} the kind
+    # of appointment in lower case (e.g. "kennismakingsgesprek"), {url} the personal booking link, {expires_on} a
+    # date (e.g. "12 juni 2026"). {obligatory} is empty or the sentence "Het is verplicht om te komen." with a space
+    # before it.
+    return _(
+        "Beste {first_name},\n\n"
+        "De gemeente {municipality} nodigt u uit voor een {kind}. "
+        "Kies zelf een dag en tijd via uw persoonlijke link: {url}\n"
+        "De link werkt tot en met {expires_on}.{obligatory}\n\n"
+        "Lukt het niet? Neem dan contact met ons op."
+    ).format(first_name=first_name, municipality=municipality, kind=kind, url=url,
+             expires_on=_dutch_date(expires_on, "j F Y"),
+             obligatory=" " + _("Het is verplicht om te komen.") if obligatory else "")
 
 
 def _channel_label(channel):
@@ -544,17 +573,17 @@ def book_by_token(token, slot_id) -> Appointment:
     with transaction.atomic():
         found = lookup_token(token)
         if found.invitation is None:
-            raise ValidationError("Deze link klopt niet. Controleer de link in uw brief.", code="unknown")
+            raise ValidationError(_("Deze link klopt niet. Controleer de link in uw brief."), code="unknown")
         invitation = Invitation.objects.select_for_update().get(pk=found.invitation.pk)
         if invitation.status == Invitation.Status.BOOKED:
-            raise ValidationError("Met deze link is al een afspraak gemaakt.", code="used")
+            raise ValidationError(_("Met deze link is al een afspraak gemaakt."), code="used")
         if found.state != "valid":
-            raise ValidationError("Deze link is verlopen. Neem contact op met de gemeente voor een nieuwe afspraak.",
+            raise ValidationError(_("Deze link is verlopen. Neem contact op met de gemeente voor een nieuwe afspraak."),
                                   code="expired")
         outreach = _lock_outreach(invitation.outreach_id)
         slot = Slot.objects.filter(pk=slot_id, campaign_id=outreach.campaign_id, venue__isnull=False).first()
         if slot is None:
-            raise ValidationError("Kies een tijdstip uit de lijst.", code="invalid_slot")
+            raise ValidationError(_("Kies een tijdstip uit de lijst."), code="invalid_slot")
         profile = active_profile(outreach.campaign.municipality)
         # The chosen time, then the same time at the same venue with another caseworker.
         siblings = Slot.objects.filter(campaign_id=outreach.campaign_id, venue_id=slot.venue_id,
@@ -585,18 +614,18 @@ def _book(outreach, slot, *, how, profile, actor=None, invitation=None) -> Appoi
     can never both get the last one; the check constraint on the slot is the last line of defence."""
     now = timezone.now()
     if slot.starts_at <= now:
-        raise ValidationError("Dit tijdstip ligt in het verleden. Kies een ander tijdstip.", code="past")
+        raise ValidationError(_("Dit tijdstip ligt in het verleden. Kies een ander tijdstip."), code="past")
     if outreach.appointments.filter(status=Appointment.Status.PLANNED).exists():
-        raise ValidationError("Er staat al een afspraak gepland. Verzet of annuleer die eerst.", code="double")
+        raise ValidationError(_("Er staat al een afspraak gepland. Verzet of annuleer die eerst."), code="double")
     clash = Appointment.objects.filter(resident_id=outreach.resident_id, status=Appointment.Status.PLANNED,
                                        slot__starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at)
     if clash.exists():
-        raise ValidationError("Deze persoon heeft op dat moment al een andere afspraak.", code="double")
+        raise ValidationError(_("Deze persoon heeft op dat moment al een andere afspraak."), code="double")
     taken = Slot.objects.filter(pk=slot.pk, booked_count__lt=F("capacity"), starts_at__gt=now).update(
         booked_count=F("booked_count") + 1
     )
     if not taken:
-        raise ValidationError("Dit tijdstip is vol. Kies een ander tijdstip.", code="full")
+        raise ValidationError(_("Dit tijdstip is vol. Kies een ander tijdstip."), code="full")
     kind = kind_for(profile, slot.appointment_kind)
     appointment = Appointment.objects.create(
         outreach=outreach, resident_id=outreach.resident_id, slot=slot, invitation=invitation, how=how,
@@ -616,10 +645,13 @@ def _book(outreach, slot, *, how, profile, actor=None, invitation=None) -> Appoi
 
 def _confirm_digitally(outreach, appointment, *, purpose, key):
     texts = _appointment_texts(appointment)
-    body = (f"Beste {outreach.resident.first_name},\n\nU heeft een afspraak met de gemeente op "
-            f"{texts['date']} om {texts['time']}{texts['where']}.\n\n"
-            f"Past het niet? Neem dan op tijd contact met ons op.")
-    return _send_digital(outreach, purpose=purpose, key=key, subject="Uw afspraak met de gemeente", body=body)
+    # Translators: {first_name} is the resident's first name, {date} e.g. "maandag 1 juni 2026", {time} e.g.
+    # "10.30 uur", {where} e.g. "bij Wijkcentrum De Pijp, Hoofdstraat 1" or "bij u thuis".
+    body = _(
+        "Beste {first_name},\n\nU heeft een afspraak met de gemeente op {date} om {time} {where}.\n\n"
+        "Past het niet? Neem dan op tijd contact met ons op."
+    ).format(first_name=outreach.resident.first_name, **texts)
+    return _send_digital(outreach, purpose=purpose, key=key, subject=_("Uw afspraak met de gemeente"), body=body)
 
 
 @transaction.atomic
@@ -632,9 +664,9 @@ def convoke(outreach, slot, actor) -> Appointment:
     outreach = _lock_outreach(outreach.pk)
     if outreach.status in (Outreach.Status.COMPLETED, Outreach.Status.CLOSED, Outreach.Status.HANDED_OVER,
                            Outreach.Status.NEW):
-        raise ValidationError("Voor deze benadering kunt u geen oproep meer maken.")
+        raise ValidationError(_("Voor deze benadering kunt u geen oproep meer maken."))
     if slot.municipality_id != outreach.campaign.municipality_id:
-        raise ValidationError("Kies een tijdslot van uw eigen gemeente.")
+        raise ValidationError(_("Kies een tijdslot van uw eigen gemeente."))
     profile = active_profile(outreach.campaign.municipality)
     outreach.invitations.filter(status=Invitation.Status.OPEN).update(status=Invitation.Status.WITHDRAWN)
     appointment = _book(outreach, slot, how=Appointment.How.CONVOCATION, profile=profile, actor=actor)
@@ -665,16 +697,18 @@ def record_attendance(appointment, status, actor) -> Appointment:
     appointment; no-show → the profile's ladder takes the next step (a task, inline in development)."""
     _require_staff(actor)
     if status not in (Appointment.Status.ATTENDED, Appointment.Status.CANCELLED_IN_TIME, Appointment.Status.NO_SHOW):
-        raise ValidationError("Kies: gekomen, op tijd afgemeld of niet gekomen.")
+        raise ValidationError(_("Kies: gekomen, op tijd afgemeld of niet gekomen."))
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",)).select_related("slot")
                        .get(pk=appointment.pk))
         if appointment.status != Appointment.Status.PLANNED:
-            raise ValidationError(f"De aanwezigheid is al vastgelegd: {appointment.get_status_display().lower()}.")
+            # Translators: {status} is the recorded attendance in lower case, e.g. "niet gekomen".
+            raise ValidationError(_("De aanwezigheid is al vastgelegd: {status}.").format(
+                status=appointment.get_status_display().lower()))
         now = timezone.now()
         if status != Appointment.Status.CANCELLED_IN_TIME and appointment.slot.starts_at > now:
-            raise ValidationError("Deze afspraak is nog niet begonnen. Leg 'gekomen' of 'niet gekomen' vast na de "
-                                  "afspraak.")
+            raise ValidationError(_("Deze afspraak is nog niet begonnen. Leg 'gekomen' of 'niet gekomen' vast na de "
+                                    "afspraak."))
         outreach = _lock_outreach(appointment.outreach_id)
         appointment.status = status
         appointment.attendance_recorded_at = now
@@ -691,7 +725,7 @@ def record_attendance(appointment, status, actor) -> Appointment:
         elif status == Appointment.Status.CANCELLED_IN_TIME:
             Slot.objects.filter(pk=appointment.slot_id, booked_count__gt=0).update(booked_count=F("booked_count") - 1)
             outreach.status = Outreach.Status.STAFF_ACTION
-            outreach.staff_note = "Op tijd afgemeld: maak een nieuwe afspraak (oproep)"
+            outreach.staff_note = _("Op tijd afgemeld: maak een nieuwe afspraak (oproep)")
             outreach.save()
             add_event(resident, DossierEvent.Kind.APPOINTMENT, f"Op tijd afgemeld voor de afspraak van "
                                                                f"{day:%d-%m-%Y}", actor, profile)
@@ -728,7 +762,7 @@ def record_home_visit(outreach, *, met, actor, danger=False, note=""):
         outreach = _lock_outreach(outreach.pk)
         last = outreach.steps.filter(position=outreach.position).first()
         if outreach.status != Outreach.Status.STAFF_ACTION or last is None or last.kind != "home_visit":
-            raise ValidationError("Er staat geen huisbezoek open voor deze benadering.")
+            raise ValidationError(_("Er staat geen huisbezoek open voor deze benadering."))
         profile = active_profile(outreach.campaign.municipality)
         if danger:
             outreach.danger = True
@@ -754,9 +788,9 @@ def record_contact(outreach, actor, note=""):
     _require_staff(actor)
     outreach = _lock_outreach(outreach.pk)
     if outreach.status in (Outreach.Status.COMPLETED, Outreach.Status.CLOSED, Outreach.Status.NEW):
-        raise ValidationError("Deze benadering is niet open.")
+        raise ValidationError(_("Deze benadering is niet open."))
     if outreach.appointments.filter(status=Appointment.Status.PLANNED).exists():
-        raise ValidationError("Er staat nog een afspraak gepland. Leg daar de aanwezigheid vast.")
+        raise ValidationError(_("Er staat nog een afspraak gepland. Leg daar de aanwezigheid vast."))
     profile = active_profile(outreach.campaign.municipality)
     today = _today()
     followup.register_contact(outreach.resident, today, profile)
@@ -771,12 +805,12 @@ def close_outreach(outreach, actor, reason):
     _require_staff(actor)
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ValidationError({"reason": "Geef een reden om af te sluiten."})
+        raise ValidationError({"reason": _("Geef een reden om af te sluiten.")})
     outreach = _lock_outreach(outreach.pk)
     if outreach.status in (Outreach.Status.CLOSED, Outreach.Status.COMPLETED):
-        raise ValidationError("Deze benadering is al afgerond.")
+        raise ValidationError(_("Deze benadering is al afgerond."))
     if outreach.appointments.filter(status=Appointment.Status.PLANNED).exists():
-        raise ValidationError("Er staat nog een afspraak gepland. Leg daar eerst de aanwezigheid vast.")
+        raise ValidationError(_("Er staat nog een afspraak gepland. Leg daar eerst de aanwezigheid vast."))
     _close(outreach, f"Afgesloten door {actor}: {reason}")
     add_event(outreach.resident, DossierEvent.Kind.NOTE, f"Benadering afgesloten: {reason}"[:300], actor)
     return outreach
@@ -825,8 +859,8 @@ def advance_outreach(outreach_id, actor=None) -> LadderStep | None:
             outreach.pending_event = ""
             outreach.status = Outreach.Status.NO_RESPONSE
             outreach.respond_by = None
-            outreach.staff_note = ("Geen volgende stap in de no-showladder: de medewerker beslist" if ladder else
-                                   "Het beleidsprofiel heeft geen no-showladder: er gebeurt niets automatisch")
+            outreach.staff_note = (_("Geen volgende stap in de no-showladder: de medewerker beslist") if ladder else
+                                   _("Het beleidsprofiel heeft geen no-showladder: er gebeurt niets automatisch"))
             outreach.save()
             return None
         try:
@@ -835,8 +869,11 @@ def advance_outreach(outreach_id, actor=None) -> LadderStep | None:
         except ValidationError as error:
             outreach.refresh_from_db()
             outreach.status = Outreach.Status.STAFF_ACTION
-            outreach.staff_note = f"Stap {decision.position} ({rules.STEP_LABELS.get(decision.kind)}) wacht: " \
-                                  f"{_first_error(error)}"[:200]
+            # Translators: a note for staff. {position} is the ladder step's number, {step} its name (e.g.
+            # "huisbezoek"), {reason} the error that stopped it (a whole sentence).
+            outreach.staff_note = _("Stap {position} ({step}) wacht: {reason}").format(
+                position=decision.position, step=rules.STEP_LABELS.get(decision.kind), reason=_first_error(error)
+            )[:200]
             outreach.save(update_fields=["status", "staff_note"])
             return None
         outreach.pending_event = ""
@@ -901,7 +938,7 @@ def _step_registered_letter(outreach, step, params, profile, actor):
             if error.code != "full":
                 raise
     if appointment is None:
-        raise ValidationError("Er is geen vrij tijdslot voor de oproep. Maak nieuwe tijdsloten aan.")
+        raise ValidationError(_("Er is geen vrij tijdslot voor de oproep. Maak nieuwe tijdsloten aan."))
     kind = kind_for(profile, outreach.campaign.appointment_kind)
     context = _base_context(outreach, profile, kind, params) | _appointment_context(appointment)
     if missed is not None:
@@ -913,7 +950,7 @@ def _step_registered_letter(outreach, step, params, profile, actor):
     step.letter_id = letter.pk
     step.appointment = appointment
     texts = _appointment_texts(appointment)
-    step.outcome = f"Aangetekende brief met oproep voor {texts['date']} om {texts['time']}{texts['where']}"
+    step.outcome = f"Aangetekende brief met oproep voor {texts['date']} om {texts['time']} {texts['where']}"
     # The letter itself is on the timeline already (issue_letter); this is the appointment it convokes to.
     add_event(outreach.resident, DossierEvent.Kind.APPOINTMENT, step.outcome, actor, profile)
 
@@ -932,7 +969,10 @@ def _step_no_show_action(outreach, step, params, profile, actor):
     if missed is not None:
         context["missed_appointment_at"] = missed
     if measure_months:
-        context["measure_text"] = f"wij verlagen uw uitkering gedurende {measure_months} maand"
+        # Translators: part of a sentence in a letter to the resident ("... een maatregel op te leggen: <this>.").
+        context["measure_text"] = ngettext("wij verlagen uw uitkering gedurende {count} maand",
+                                           "wij verlagen uw uitkering gedurende {count} maanden",
+                                           int(measure_months)).format(count=measure_months)
     letter = issue_letter(outreach.resident, "no_show_action", step_key=step.step_key, actor=actor,
                           policy_profile=profile, context=context, registered=bool(params.get("registered")),
                           campaign_ref=outreach.campaign.ref)
@@ -940,7 +980,7 @@ def _step_no_show_action(outreach, step, params, profile, actor):
     step.outcome = f"No show-actie: brief die een maatregel aankondigt; reageren uiterlijk {respond_by:%d-%m-%Y}"
     outreach.status = Outreach.Status.WAITING
     outreach.respond_by = respond_by
-    outreach.staff_note = "Wacht op reactie op de no show-actie; leg contact vast als de inwoner reageert"
+    outreach.staff_note = _("Wacht op reactie op de no show-actie; leg contact vast als de inwoner reageert")
     # The letter itself is on the timeline already (issue_letter); this records the deadline it sets.
     add_event(outreach.resident, DossierEvent.Kind.NOTE, step.outcome, actor, profile)
 
@@ -961,7 +1001,7 @@ def _step_home_visit(outreach, step, params, profile, actor):
     step.outcome = f"Taak huisbezoek voor {assignee or 'het team'}, uiterlijk {due:%d-%m-%Y}"
     outreach.status = Outreach.Status.STAFF_ACTION
     outreach.respond_by = due
-    outreach.staff_note = "Huisbezoek afleggen en de uitkomst vastleggen"
+    outreach.staff_note = _("Huisbezoek afleggen en de uitkomst vastleggen")
 
 
 def _step_measure_proposal(outreach, step, params, profile, actor):
@@ -994,7 +1034,7 @@ def _step_close(outreach, step, params, profile, actor):
     )
     step.task_id = task.pk
     outreach.status = Outreach.Status.STAFF_ACTION
-    outreach.staff_note = "Zorgen over veiligheid: niet afgesloten; bespreek het vervolg"
+    outreach.staff_note = _("Zorgen over veiligheid: niet afgesloten; bespreek het vervolg")
 
 
 def _step_record_only(outreach, step, params, profile, actor):
@@ -1002,7 +1042,7 @@ def _step_record_only(outreach, step, params, profile, actor):
     step.outcome = f"Vastgelegd: {rules.STEP_LABELS.get(step.kind, step.kind)}; geen brief of taak bij deze afspraak"
     outreach.status = Outreach.Status.NO_RESPONSE
     outreach.respond_by = None
-    outreach.staff_note = "Geen automatische vervolgstap: de medewerker beslist"
+    outreach.staff_note = _("Geen automatische vervolgstap: de medewerker beslist")
 
 
 STEP_HANDLERS = {
@@ -1046,10 +1086,14 @@ def send_invitation_reminder(invitation_id) -> bool:
         url = booking_url(token)
         expires_on = timezone.localdate(invitation.expires_at)
         key = f"{invitation.step_key}:reminder"
-        body = (f"Beste {outreach.resident.first_name},\n\nWij hebben u uitgenodigd voor een gesprek, maar zien nog "
-                f"geen afspraak. Kies een dag en tijd via {url} (kan tot en met {_dutch_date(expires_on, 'j F Y')})."
-                f"\n\nLukt het niet? Neem dan contact met ons op.")
-        channels = _send_digital(outreach, purpose="reminder", key=key, subject="Herinnering: maak uw afspraak",
+        # Translators: {first_name} is the resident's first name, {url} the personal booking link, {expires_on} a
+        # date (e.g. "12 juni 2026").
+        body = _(
+            "Beste {first_name},\n\nWij hebben u uitgenodigd voor een gesprek, maar zien nog "
+            "geen afspraak. Kies een dag en tijd via {url} (kan tot en met {expires_on})."
+            "\n\nLukt het niet? Neem dan contact met ons op."
+        ).format(first_name=outreach.resident.first_name, url=url, expires_on=_dutch_date(expires_on, "j F Y"))
+        channels = _send_digital(outreach, purpose="reminder", key=key, subject=_("Herinnering: maak uw afspraak"),
                                  body=body, url=url)
         if not channels:
             kind = kind_for(profile, outreach.campaign.appointment_kind)
@@ -1200,26 +1244,39 @@ def campaign_alerts(campaign) -> list[Alert]:
         free = row["capacity"] - row["booked"]
         total_free += free
         if free == 0:
-            alerts.append(Alert("error", f"{row['venue__name']}: geen vrije plaatsen meer. Maak nieuwe tijdsloten."))
+            # Translators: {venue} is the name of a location.
+            alerts.append(Alert("error", _("{venue}: geen vrije plaatsen meer. Maak nieuwe tijdsloten.").format(
+                venue=row["venue__name"])))
     if campaign.status == Campaign.Status.SENT and open_invitations:
         if total_free == 0:
-            alerts.append(Alert("error", f"Er zijn {open_invitations} open uitnodigingen maar geen vrije plaatsen. "
-                                         f"Maak nieuwe tijdsloten."))
+            alerts.append(Alert("error", ngettext(
+                "Er is {count} open uitnodiging maar geen vrije plaatsen. Maak nieuwe tijdsloten.",
+                "Er zijn {count} open uitnodigingen maar geen vrije plaatsen. Maak nieuwe tijdsloten.",
+                open_invitations).format(count=open_invitations)))
         elif total_free < open_invitations:
-            alerts.append(Alert("warning", f"Nog {total_free} vrije plaatsen voor {open_invitations} open "
-                                           f"uitnodigingen."))
+            # Translators: {free} free places (always fewer than {count}, the number of open invitations).
+            alerts.append(Alert("warning", ngettext(
+                "Nog {free} vrije plaats voor {count} open uitnodigingen.",
+                "Nog {free} vrije plaatsen voor {count} open uitnodigingen.",
+                total_free).format(free=total_free, count=open_invitations)))
     if campaign.no_free_slot_seen_at:
         seen = timezone.localtime(campaign.no_free_slot_seen_at)
-        alerts.append(Alert("error", f"Op {seen:%d-%m-%Y om %H:%M} wilde iemand een afspraak maken maar vond geen "
-                                     f"vrij tijdstip."))
+        # Translators: {date} e.g. "01-06-2026", {time} e.g. "10:30".
+        alerts.append(Alert("error", _("Op {date} om {time} wilde iemand een afspraak maken maar vond geen "
+                                       "vrij tijdstip.").format(date=seen.strftime("%d-%m-%Y"),
+                                                                 time=seen.strftime("%H:%M"))))
     stuck = campaign.outreaches.filter(status=Outreach.Status.STAFF_ACTION).count()
     if stuck:
-        alerts.append(Alert("warning", f"Bij {stuck} {'persoon' if stuck == 1 else 'personen'} is een actie van een "
-                                       f"medewerker nodig."))
+        alerts.append(Alert("warning", ngettext(
+            "Bij {count} persoon is een actie van een medewerker nodig.",
+            "Bij {count} personen is een actie van een medewerker nodig.",
+            stuck).format(count=stuck)))
     not_sent = campaign.outreaches.filter(status=Outreach.Status.NEW).exclude(staff_note="").count()
     if not_sent:
-        alerts.append(Alert("warning", f"{not_sent} uitnodiging(en) konden niet worden verstuurd (geen adres en geen "
-                                       f"e-mail of sms)."))
+        alerts.append(Alert("warning", ngettext(
+            "{count} uitnodiging kon niet worden verstuurd (geen adres en geen e-mail of sms).",
+            "{count} uitnodigingen konden niet worden verstuurd (geen adres en geen e-mail of sms).",
+            not_sent).format(count=not_sent)))
     return alerts
 
 
