@@ -1,13 +1,13 @@
 """Monitoring screens: the indicator dashboard, the Rotterdam table, and the exports. Aggregated figures for the
 user's own municipality only; the person-level research export is pseudonymised and for analysts only."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from meedoen import charts
+from meedoen.accounts.access import require_role
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -19,14 +19,6 @@ from .indicators import CATEGORY_LABELS, CONTACT_LABELS, PUBLISHED_SOURCE, compu
 MONITORING_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.TEAM_LEAD})
 RESEARCH_ROLES = frozenset({Role.ANALYST})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def require_role(request, roles, *, part):
-    user = request.user
-    if user.role in roles and user.municipality_id is not None:
-        return
-    audit.record(request, AuditEntry.Action.DENIED, detail={"part": part, "reason": "role"})
-    raise PermissionDenied(_("U hebt geen toegang tot dit onderdeel."))
 
 
 def _filter_form(request, form_class=FilterForm, data=None):

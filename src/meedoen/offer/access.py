@@ -20,14 +20,6 @@ PROVIDER_ROLES = frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})
 BUDGET_ROLES = frozenset({Role.TEAM_LEAD})
 
 
-def require_role(request, roles, *, part):
-    user = request.user
-    if user.role in roles and user.municipality_id is not None:
-        return
-    audit.record(request, AuditEntry.Action.DENIED, detail={"part": part, "reason": "role"})
-    raise PermissionDenied(_("U hebt geen toegang tot dit onderdeel."))
-
-
 def get_in_municipality_or_deny(request, queryset, pk, *, municipality_of=lambda obj: obj.municipality_id):
     """The object with `pk` if it belongs to the user's municipality; 404 when unknown; 403 (audited) otherwise."""
     obj = queryset.filter(pk=pk).first()

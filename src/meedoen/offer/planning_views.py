@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meedoen.accounts.access import require_role
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -24,7 +25,7 @@ from meedoen.residents.access import visible_residents
 from meedoen.residents.models import Resident
 
 from . import planning
-from .access import get_in_municipality_or_deny, require_role
+from .access import get_in_municipality_or_deny
 from .models import Activity, ActivityCategory
 
 PLANNING_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_LEAD})

@@ -17,10 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from meedoen.formtools import add_validation_error
+from meedoen.accounts.access import require_role
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import add_validation_error
 from meedoen.policy.services import active_profile
 from meedoen.residents.access import get_resident_or_deny, visible_residents
 from meedoen.residents.tabs import dossier_context
@@ -28,7 +29,7 @@ from meedoen.residents.tabs import dossier_context
 from . import budget as budget_rules
 from . import imports, services
 from .access import (
-    BUDGET_ROLES, CATALOGUE_ROLES, MANAGE_ROLES, PROVIDER_ROLES, get_in_municipality_or_deny, require_role,
+    BUDGET_ROLES, CATALOGUE_ROLES, MANAGE_ROLES, PROVIDER_ROLES, get_in_municipality_or_deny,
 )
 from .contracts import contract_progress
 from .forms import (
