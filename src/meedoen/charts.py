@@ -97,6 +97,14 @@ def _chart_id(kind: str, title: Any, chart_id: str | None) -> str:
     return f"chart-{kind}-{digest}"
 
 
+def _y_grid(spec: dict, ticks, sy, x_from: float, x_to: float, decimals: int) -> None:
+    """Horizontal grid lines at the y ticks, with the tick labels left of the plot."""
+    for t in ticks:
+        y = round(sy(t), 1)
+        spec["lines"].append({"x1": x_from, "y1": y, "x2": x_to, "y2": y, "cls": "chart__grid"})
+        spec["texts"].append(_text(x_from - 6, sy(t) + 4, format_number(t, decimals), "end", "chart__tick"))
+
+
 def _text(x: float, y: float, text: Any, anchor: str = "start", cls: str = "chart__label") -> dict:
     return {"x": round(x, 1), "y": round(y, 1), "text": str(text), "anchor": anchor, "cls": cls}
 
@@ -230,11 +238,7 @@ def bar(
         def sy(v: float) -> float:
             return top_margin + plot_h - (v - lo) / (hi - lo) * plot_h
 
-        for t in ticks:
-            spec["lines"].append({"x1": left, "y1": round(sy(t), 1), "x2": width - right, "y2": round(sy(t), 1),
-                                  "cls": "chart__grid"})
-            spec["texts"].append(_text(left - 6, sy(t) + 4, format_number(t, tick_decimals), "end",
-                                       "chart__tick"))
+        _y_grid(spec, ticks, sy, left, width - right, tick_decimals)
         max_chars = max(int(group_w / CHAR_WIDTH), 3)
         for ci, cat in enumerate(categories):
             gx = left + ci * group_w + (group_w - bar_w * n_series) / 2
@@ -305,11 +309,7 @@ def line(
     def sy(v: float) -> float:
         return top_margin + plot_h - (v - lo) / (hi - lo) * plot_h
 
-    for t in ticks:
-        spec["lines"].append({"x1": left, "y1": round(sy(t), 1), "x2": width - right, "y2": round(sy(t), 1),
-                              "cls": "chart__grid"})
-        spec["texts"].append(_text(left - 6, sy(t) + 4, format_number(t, tick_decimals), "end",
-                                   "chart__tick"))
+    _y_grid(spec, ticks, sy, left, width - right, tick_decimals)
     longest = max([len(x) for x in x_labels] + [1])
     every = max(1, math.ceil(n * longest * CHAR_WIDTH / (plot_w * 0.9)))
     for i, x in enumerate(x_labels):
