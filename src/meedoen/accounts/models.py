@@ -63,3 +63,34 @@ class User(AbstractUser):
     @property
     def is_team_lead(self):
         return self.role == Role.TEAM_LEAD
+
+
+class ApiToken(models.Model):
+    """A key for an API client (a municipal system that reads the API on behalf of a staff user).
+
+    Made only by a superuser (admin, audited), always with an expiry. Only a SHA-256 digest of the key is stored; the
+    key itself is shown once. An API token skips the two-factor step of the staff screens, so it is short-lived
+    (at most MAX_DAYS) and can be revoked; every use updates `last_used_at`.
+    """
+
+    MAX_DAYS = 365
+    DEFAULT_DAYS = 90
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker"))
+    name = models.CharField(_("naam"), max_length=100, help_text=_("Waarvoor de sleutel is, bijv. 'koppeling DMS'."))
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, editable=False, related_name="+",
+                                   verbose_name=_("gemaakt door"))
+    expires_at = models.DateTimeField(_("geldig tot"))
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -49,6 +49,7 @@ def _code_error(form, wait):
         form.add_error("code", _("Deze code klopt niet. Vul de code in die je app nu laat zien."))
 
 
+@audit.no_personal_data
 class LoginView(auth_views.LoginView):
     """Password first; a staff user with a device (or, when required, without one) continues to the two-factor step."""
 
@@ -65,6 +66,7 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+@audit.no_personal_data
 @login_required
 def two_factor_verify(request):
     """'Voer je code in': only a valid code verifies the session (django_otp.login)."""
@@ -86,6 +88,7 @@ def two_factor_verify(request):
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
+@audit.no_personal_data
 @login_required
 def two_factor_enrol(request):
     """Set up an authenticator app: QR code and secret, confirmed with a first code."""

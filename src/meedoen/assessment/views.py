@@ -105,6 +105,7 @@ def new_zrm(request, public_id):
     )
 
 
+@audit.no_personal_data
 @login_required
 def algorithm_register(request):
     profile = active_profile(request.user.municipality) if request.user.municipality else None

@@ -33,6 +33,7 @@ from django.utils import timezone
 from stdnum.nl import bsn as stdnum_bsn
 
 from meedoen.accounts.models import Role, User
+from meedoen.accounts.roles import sync_administrator_group
 from meedoen.assessment import rules
 from meedoen.assessment.instruments import LADDER_STEPS, ZRM_DOMAINS
 from meedoen.assessment.models import Assessment, LadderMeasurement, ZRMMeasurement
@@ -67,7 +68,9 @@ DEMO_LOGINS = (
     DemoLogin("onderzoeker", "Beleidsmedewerker / onderzoeker", "Monitoring en onderzoeksexport, experimenten, de "
               "beleidssimulatie en beleidsprofielen; geen namen"),
     DemoLogin("beheerder", "Functioneel beheerder", "Beleidsprofielen, audittrail, activiteitencatalogus en import, "
-              "partners en contracten, gebruikers en /beheer/ (superuser)"),
+              "partners en contracten, medewerkers van de eigen gemeente in /beheer/; geen dossiers"),
+    DemoLogin("applicatiebeheer", "Applicatiebeheer (superuser)", "/beheer/ met alle rechten: rechten uitdelen en "
+              "API-sleutels maken (met een vervaldatum); geen dossiers"),
     DemoLogin("inwoner", "Inwoner", "Mijn Meedoen: het eigen plan, afspraken, brieven, verplichtingen en de "
               "uitkering regel voor regel uitgelegd"),
     DemoLogin("handhaving", "Medewerker handhaving", "Signalen van niet-gemelde inkomsten die na de termijn aan "
@@ -80,6 +83,7 @@ DEMO_LOGIN_ROLES = {
     "partner": Role.PROVIDER_STAFF,
     "onderzoeker": Role.ANALYST,
     "beheerder": Role.ADMINISTRATOR,
+    "applicatiebeheer": Role.ADMINISTRATOR,
     "inwoner": Role.RESIDENT,
     "handhaving": Role.ENFORCEMENT,
 }
@@ -713,8 +717,7 @@ class DemoGenerator:
             )
         partner = new_user(Role.PROVIDER_STAFF, "partner", job_title="medewerker welzijnsorganisatie")
         analyst = new_user(Role.ANALYST, "onderzoeker", job_title="beleidsonderzoeker")
-        admin = new_user(Role.ADMINISTRATOR, "beheerder", job_title="functioneel beheerder", is_staff=True,
-                         is_superuser=True)
+        admin = new_user(Role.ADMINISTRATOR, "beheerder", job_title="functioneel beheerder", is_staff=True)
         resident_user = new_user(Role.RESIDENT, "inwoner", job_title="")
         # Enforcement (handhaving, obligations app): a fixed person, made without the random stream so the rest of
         # the demo stays as it was.
@@ -722,6 +725,11 @@ class DemoGenerator:
                            role=Role.ENFORCEMENT, municipality=self.municipality, password=self.password_hash,
                            job_title="medewerker handhaving (sociale recherche)")
         users.append(enforcement)
+        # Application management (a superuser: rights and API tokens), fixed like enforcement.
+        superuser = User(username=f"{self.preset}.applicatiebeheer", first_name="Ali", last_name="Applicatiebeheer",
+                         role=Role.ADMINISTRATOR, municipality=self.municipality, password=self.password_hash,
+                         job_title="applicatiebeheerder", is_staff=True, is_superuser=True)
+        users.append(superuser)
 
         # The fixed demo logins are ordinary members of the generated organisation, renamed.
         first_plan = self.plans[0]
@@ -734,6 +742,7 @@ class DemoGenerator:
             "beheerder": admin,
             "inwoner": resident_user,
             "handhaving": enforcement,
+            "applicatiebeheer": superuser,
         }
         existing = set(User.objects.filter(username__in=list(fixed)).values_list("username", flat=True))
         self.logins = []
@@ -744,6 +753,7 @@ class DemoGenerator:
             self.logins.append((user.username, login.role_label, login.sees))
         User.objects.bulk_create(users)
         self.users = users
+        sync_administrator_group().user_set.add(User.objects.get(username=fixed["beheerder"].username))
 
     # -- residents ----------------------------------------------------------------------------------------------------
 

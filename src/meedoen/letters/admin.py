@@ -1,12 +1,10 @@
-"""Admin for letter templates (every edit of an active template becomes a new version) and letters (read-only)."""
+"""Admin for letter templates: every edit of an active template becomes a new version."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from meedoen.admin_readonly import ReadOnlyAdmin
-
 from . import services
-from .models import Letter, LetterTemplate
+from .models import LetterTemplate
 
 
 @admin.register(LetterTemplate)
@@ -62,18 +60,4 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # letters point to their template version; versions are kept
 
-
-@admin.register(Letter)
-class LetterAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "kind", "registered", "template", "template_version", "campaign_ref", "created_at",
-                    "printed_at")
-    list_filter = ("kind", "registered", "created_at")
-    search_fields = ("reference", "campaign_ref", "step_key")
-    exclude = ("pdf", "document_html", "body_html", "resident")  # the functional administrator sees no names
-    readonly_fields = ("kind", "reference", "template", "template_version", "subject", "page_count",
-                       "registered", "step_key", "campaign_ref", "policy_profile", "created_by", "created_at",
-                       "printed_at")
-    list_select_related = ("template",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("pdf", "document_html")
+# Letters belong to a dossier: read and reprinted on the dossier screens, not in the admin (meedoen.admin_site).

@@ -1,12 +1,11 @@
 """Admin for functional administrators: providers with their contracts and staff, the catalogue, provision types.
-Grants are read-only here: requests and decisions go through the dossier screens (budget rules, second approval)."""
+Grants are not here: requests and decisions go through the dossier screens (budget rules, second approval)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import User
-from meedoen.admin_readonly import ReadOnlyAdmin
 
-from .models import Activity, Provider, ProviderContract, ProvisionGrant, ProvisionType
+from .models import Activity, Provider, ProviderContract, ProvisionType
 
 
 class ContractInline(admin.TabularInline):
@@ -68,10 +67,4 @@ class ProvisionTypeAdmin(admin.ModelAdmin):
     list_filter = ("municipality", "kind", "active")
     search_fields = ("name",)
 
-
-@admin.register(ProvisionGrant)
-class ProvisionGrantAdmin(ReadOnlyAdmin):
-    list_display = ("provision_type", "resident_id", "amount", "budget_year", "status", "needs_second_approval",
-                    "spent_amount")
-    list_filter = ("status", "budget_year", "needs_second_approval")
-    raw_id_fields = ("resident",)
+# Grants belong to a dossier: requested and decided on the dossier screens, not in the admin (meedoen.admin_site).

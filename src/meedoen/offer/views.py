@@ -180,6 +180,7 @@ def import_activities(request):
                   status=200 if report is None or report.ok else 422)
 
 
+@audit.no_personal_data
 @login_required
 def import_template(request):
     require_role(request, MANAGE_ROLES, part="activity import template")

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
 from meedoen.accounts.models import Role
+from meedoen.audit import services as audit
 
 from .models import PolicyProfile
 
@@ -14,6 +15,7 @@ def _check(request):
         raise PermissionDenied
 
 
+@audit.no_personal_data
 @login_required
 def profile_list(request):
     _check(request)
@@ -21,6 +23,7 @@ def profile_list(request):
     return render(request, "policy/list.html", {"profiles": profiles})
 
 
+@audit.no_personal_data
 @login_required
 def profile_detail(request, pk):
     _check(request)

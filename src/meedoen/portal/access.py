@@ -50,7 +50,9 @@ def resident_view(*related):
             request.session.set_expiry(session_age())
             resident = own_resident(user, *related)
             if resident is None:
+                audit.nothing_shown(request)
                 return render(request, "portal/no_dossier.html", status=200)
+            audit.note_resident(request, resident)
             return view(request, resident, *args, **kwargs)
         return wrapped
     return decorator

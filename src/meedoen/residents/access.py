@@ -54,6 +54,7 @@ def get_resident_or_deny(request, public_id, *, for_edit=False, select_related=(
     except (ValueError, TypeError, ValidationError):
         raise Http404
     if resident is not None and (not for_edit or request.user.role in EDIT_ROLES):
+        audit.note_resident(request, resident)
         return resident
     denied = resident or Resident.objects.filter(public_id=public_id).only("pk").first()
     if denied is None:

@@ -64,6 +64,7 @@ def home(request):
     return render(request, "residents/home_other.html")
 
 
+@audit.no_personal_data
 @login_required
 def about(request):
     """Static page with the base layout; also the baseline page of `make bench`."""
@@ -132,6 +133,7 @@ def _caseload_page(request, caseworker):
     sort = request.GET.get("sorteer", "naam")
     qs = qs.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["naam"]))
     page = Paginator(qs, settings.MEEDOEN_CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    audit.note_shown(request, page)
     return {
         "caseworker": caseworker,
         "page": page,

@@ -1,9 +1,9 @@
-"""Read-only: holds are placed and lifted on the 'Bewaartermijnen' screen (audited); deletion records are proof."""
+"""Read-only: deletion records are proof (no personal data)."""
 from django.contrib import admin
 
 from meedoen.admin_readonly import ReadOnlyAdmin as ReadOnly
 
-from .models import DeletionRecord, LegalHold
+from .models import DeletionRecord
 
 
 @admin.register(DeletionRecord)
@@ -11,8 +11,4 @@ class DeletionRecordAdmin(ReadOnly):
     list_display = ("occurred_at", "category", "municipality", "dossier_number", "schedule_version")
     list_filter = ("category", "municipality")
 
-
-@admin.register(LegalHold)
-class LegalHoldAdmin(ReadOnly):
-    list_display = ("resident_id", "placed_at", "lifted_at")
-    raw_id_fields = ("resident",)
+# Holds name a dossier: placed and lifted on the 'Bewaartermijnen' screen (audited), not in the admin.

@@ -13,9 +13,8 @@ import time_machine
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from meedoen.accounts import two_factor
+from meedoen.accounts import tokens, two_factor
 from meedoen.accounts.models import Role
 from meedoen.audit.models import AuditEntry
 from meedoen.tests.factories import MunicipalityFactory, UserFactory
@@ -88,8 +87,10 @@ def test_api_answers_403_json_to_an_unverified_staff_session(client, caseworker,
 
 def test_api_token_clients_are_not_affected(client, caseworker, resident, settings):
     settings.STAFF_TWO_FACTOR = "required"
-    token = Token.objects.create(user=caseworker)
-    response = client.get(reverse("api:resident-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    superuser = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True,
+                            municipality=caseworker.municipality)
+    _token, key = tokens.issue(user=caseworker, name="koppeling", days=30, issued_by=superuser)
+    response = client.get(reverse("api:resident-list"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
 
 

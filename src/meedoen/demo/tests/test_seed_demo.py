@@ -14,6 +14,7 @@ from django.utils import timezone
 from stdnum.nl import bsn as stdnum_bsn
 
 from meedoen.accounts.models import Role, User
+from meedoen.accounts.roles import ADMINISTRATOR_GROUP
 from meedoen.assessment import rules
 from meedoen.assessment.models import Assessment, LadderMeasurement
 from meedoen.assessment.services import inputs_from_resident
@@ -116,8 +117,13 @@ def test_demo_logins_exist_with_their_roles_and_the_demo_password():
     assert not caseworker.intensive_caseload
     assert lead.team_id == caseworker.team_id and caseworker.team.kind == Team.Kind.ACTIVATION
     assert wijk.neighbourhood is not None and wijk.team.kind == Team.Kind.NEIGHBOURHOOD
-    assert users["beheerder"].is_staff and users["beheerder"].is_superuser
-    assert not any(u.is_staff for name, u in users.items() if name != "beheerder")
+    # The functioneel beheerder configures through the admin group; only application management is a superuser.
+    assert users["beheerder"].is_staff and not users["beheerder"].is_superuser
+    assert list(users["beheerder"].groups.values_list("name", flat=True)) == [ADMINISTRATOR_GROUP]
+    assert users["beheerder"].has_perm("policy.change_policyprofile")
+    assert not users["beheerder"].has_perm("accounts.add_apitoken")
+    assert users["applicatiebeheer"].is_staff and users["applicatiebeheer"].is_superuser
+    assert not any(u.is_staff for name, u in users.items() if name not in ("beheerder", "applicatiebeheer"))
     municipality = Municipality.objects.get()
     assert municipality.name == "Rotterdam (demo)" and municipality.code == "0599"
     assert municipality.policy_key == "rotterdam"

@@ -193,8 +193,7 @@ def test_editing_an_active_template_in_the_admin_makes_a_new_version(admin_clien
     assert services.issue_letter(resident, "reminder", step_key="r2").subject == "Herinnering (nieuw)"
 
 
-def test_letter_admin_is_read_only_and_shows_no_names(admin_client, letter):
-    response = admin_client.get(reverse("admin:letters_letter_change", args=[letter.pk]))
-    assert response.status_code == 200
-    assert "Fatima" not in response.content.decode()
-    assert admin_client.get(reverse("admin:letters_letter_changelist")).status_code == 200
+def test_letters_are_not_in_the_admin(admin_client, letter):
+    """A letter belongs to a dossier: read and reprinted on the dossier screens (issue 12), not in the admin."""
+    assert admin_client.get(f"/beheer/letters/letter/{letter.pk}/change/").status_code == 404
+    assert admin_client.get("/beheer/letters/letter/").status_code == 404
