@@ -244,7 +244,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Logging: every record passes the BSN scrubber, so no 9-digit BSN ever reaches a log line.
+# Logging: every handler carries the BSN scrubber (message, arguments, traceback, stack, extras; see
+# meedoen/audit/logging.py). A handler added here, or in dev.py/production.py, must list "scrub_bsn" in its filters:
+# the system check meedoen.audit.E001 refuses to start without it.
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
@@ -261,6 +263,8 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Django's technical error report (the DEBUG 500 page, the admins' error mail) with every BSN masked.
+DEFAULT_EXCEPTION_REPORTER = "meedoen.audit.logging.BSNScrubbingExceptionReporter"
 
 # Task runner: the django-tasks backport of Django's built-in tasks. Inline (ImmediateBackend) in development and
 # tests; in production TASKS_BACKEND=django_tasks_db.DatabaseBackend with `manage.py db_worker` processes, and cron
