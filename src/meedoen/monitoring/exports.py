@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from meedoen.charts import format_number
 
 from . import rules
+from .disclosure import Disclosed
 from .indicators import CATEGORY_LABELS, Filters, Result, collect, compute, population
 
 PSEUDONYM_LENGTH = 16  # hex characters (64 bits): collisions are negligible at municipal scale
@@ -31,23 +32,30 @@ def key_fingerprint(export_key: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), export_key.encode(), hashlib.sha256).hexdigest()[:12]
 
 
-def indicator_table(result: Result) -> tuple[list[str], list[list]]:
+def indicator_table(shown: Disclosed) -> tuple[list[str], list[list]]:
+    """The indicator export, from the suppressed figures (monitoring.disclosure): a marker such as "<5" instead of a
+    small count, also under filters."""
     header = [_("Indicator"), _("Waarde"), _("Toelichting")]
     rows = []
-    for indicator in result.indicators:
+    for indicator in shown.indicators:
+        label = indicator.label + (" (%)" if indicator.kind == "share" else "")
+        if indicator.hidden:
+            rows.append([label, indicator.hidden, indicator.note])
+            continue
         value = indicator.value if indicator.available else None
         if value is not None and indicator.kind == "share":
             value = round(value * 100, 1)
         elif isinstance(value, float):
             value = round(value, 2)
-        label = indicator.label + (" (%)" if indicator.kind == "share" else "")
         rows.append([label, value if value is not None else _("niet beschikbaar"),
                      indicator.reason if not indicator.available else indicator.note])
     rows.append([])
     rows.append([_("Per wijk"), _("Inwoners"), _("Bereikt"), _("Actief")])
-    for entry in result.by_neighbourhood:
-        rows.append([entry["neighbourhood"], rules.suppress(entry["residents"]), rules.suppress(entry["reached"]),
-                     rules.suppress(entry["active"])])
+    for entry in shown.by_neighbourhood:
+        rows.append([entry["neighbourhood"], entry["residents_shown"], entry["reached_shown"], entry["active_shown"]])
+    rows.append([])
+    rows.append([_("Aantallen van 1 tot en met %(k)s staan er als “<%(n)s”; “x” is verborgen zodat een klein aantal "
+                   "niet uit het totaal terug te rekenen is.") % {"k": shown.threshold - 1, "n": shown.threshold}])
     return header, rows
 
 
