@@ -271,6 +271,10 @@ MEEDOEN_DEMO_RESIDENTS = int(env("DEMO_RESIDENTS", "2000"))
 MEEDOEN_DEMO_PRESET = env("DEMO_PRESET", "rotterdam")
 MEEDOEN_TIMELINE_PAGE_SIZE = 25
 MEEDOEN_CASELOAD_PAGE_SIZE = 50
+# The research export (monitoring.anonymity): every combination of age group, wijk, household and benefit start
+# occurs at least k times; the least coarsening that leaves out at most this share of the rows is chosen.
+MEEDOEN_RESEARCH_EXPORT_K = max(2, int(env("RESEARCH_EXPORT_K", "5")))
+MEEDOEN_RESEARCH_EXPORT_MAX_SUPPRESSED = float(env("RESEARCH_EXPORT_MAX_SUPPRESSED", "0.05"))
 # The address residents reach the public booking pages on (the link and QR code in invitation letters).
 MEEDOEN_PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Message channels: {"email": "dotted.path.Backend", "sms": ...}; the default development backend records what would

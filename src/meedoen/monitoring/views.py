@@ -1,5 +1,6 @@
 """Monitoring screens: the indicator dashboard, the Rotterdam table, and the exports. Aggregated figures for the
 user's own municipality only; the person-level research export is pseudonymised and for analysts only."""
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -173,7 +174,7 @@ def export_indicators(request, fmt):
 def research(request):
     require_role(request, RESEARCH_ROLES, part="research_export")
     form = ResearchExportForm(municipality=request.user.municipality)
-    return render(request, "monitoring/research.html", {"form": form})
+    return render(request, "monitoring/research.html", {"form": form, "k": settings.MEEDOEN_RESEARCH_EXPORT_K})
 
 
 @login_required
@@ -182,15 +183,19 @@ def research_export(request, fmt):
     require_role(request, RESEARCH_ROLES, part="research_export")
     form = _filter_form(request, ResearchExportForm, request.POST)
     if not form.is_valid():
-        return render(request, "monitoring/research.html", {"form": form}, status=400)
+        return render(request, "monitoring/research.html", {"form": form, "k": settings.MEEDOEN_RESEARCH_EXPORT_K},
+                      status=400)
     filters = form.filters()
     key = form.cleaned_data["export_key"]
-    header, rows = exports.research_table(filters, key)
+    header, rows, outcome = exports.research_table(filters, key)
     audit.record(request, AuditEntry.Action.EXPORT, screen="monitoring:research_export", detail={
         "kind": "research", "format": fmt, "filters": filters.describe(), "rows": len(rows),
-        "key_fingerprint": exports.key_fingerprint(key),
+        "key_fingerprint": exports.key_fingerprint(key), "k": outcome.k, "suppressed": outcome.suppressed,
+        "levels": outcome.levels,
     })
     name = f"meedoen-onderzoek-{filters.start:%Y%m}-{filters.end:%Y%m}"
+    report = exports.anonymity_report(outcome)
     if fmt == "xlsx":
-        return _download(exports.to_xlsx(header, rows, _("Onderzoek")), f"{name}.xlsx", XLSX)
-    return _download(exports.to_csv(header, rows), f"{name}.csv", "text/csv; charset=utf-8")
+        return _download(exports.to_xlsx(header, rows, _("Onderzoek"), report, _("Anonimisering")), f"{name}.xlsx",
+                         XLSX)
+    return _download(exports.to_csv(header, rows, report), f"{name}.csv", "text/csv; charset=utf-8")
