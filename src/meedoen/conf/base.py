@@ -43,6 +43,9 @@ def _read_dotenv(path):
 _read_dotenv(BASE_DIR / ".env")
 
 SECRET_KEY = env("SECRET_KEY", "")
+# Only dev.py and test.py set this: the settings that may run with a key that ships with the code (conf/keys.py).
+# Any other settings module needs SECRET_KEY from the environment (system check meedoen.accounts.E002).
+MEEDOEN_DEVELOPMENT_SETTINGS = False
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
