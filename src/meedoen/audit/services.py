@@ -3,7 +3,10 @@ from .models import AuditEntry  # noqa: F401 (re-exported for callers)
 
 
 def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The same client address as the login lockout (behind MEEDOEN_TRUSTED_PROXY_COUNT reverse proxies)."""
+    from meedoen.accounts.client_ip import client_ip
+
+    return client_ip(request) if request is not None else None
 
 
 def record(request, action, *, resident=None, obj=None, screen="", detail=None, user=None):

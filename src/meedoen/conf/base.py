@@ -175,6 +175,11 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind reverse proxies the lockout keys on the client's address, not the proxy's (meedoen.accounts.client_ip): the
+# number of trusted proxies in front of Meedoen that append to X-Forwarded-For. 0 = reached directly: REMOTE_ADDR,
+# and X-Forwarded-For is ignored (a client can send anything). The audit trail records the same address.
+MEEDOEN_TRUSTED_PROXY_COUNT = int(env("MEEDOEN_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "meedoen.accounts.client_ip.client_ip"
 
 # Two-factor authentication (TOTP, django-otp) for staff; residents never get a code step (meedoen.accounts.two_factor).
 # "required": staff without an authenticator app must set one up first (production default, see production.py);
