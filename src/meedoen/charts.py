@@ -26,7 +26,8 @@ API (all text arguments may be lazy translation strings; they are rendered as te
 
 ``funnel(title, steps, *, description="", decimals=0, chart_id=None, width=640)``
     ``steps``: list of ``(label, value)`` from the widest step to the narrowest (e.g. invited → conversation → plan →
-    active). The table gives the number, the share of the first step and the share of the previous step.
+    active). The table gives the number, the share of the first step and the share of the previous step. A text
+    value (e.g. "<5", a suppressed count) draws no bar and no shares and is shown as it is.
 
 Helpers: ``nice_ticks(lo, hi, count=5)`` (pure, returns round axis ticks), ``format_number(value, decimals)``.
 
@@ -388,7 +389,9 @@ def funnel(
     width: int = 640,
 ) -> dict:
     labels = [str(label) for label, _v in steps]
-    values = [None if v is None else float(v) for _l, v in steps]
+    # A text value (e.g. "<5" for a suppressed count) draws no bar and is shown as it is.
+    markers = [v if isinstance(v, str) else None for _l, v in steps]
+    values = [None if v is None or isinstance(v, str) else float(v) for _l, v in steps]
     step_h, gap, top_margin = 40, 6, 6
     height = int(top_margin * 2 + len(steps) * (step_h + gap))
     spec = _base("funnel", title, description, chart_id, width, height)
@@ -400,7 +403,7 @@ def funnel(
     for i, (label, v) in enumerate(zip(labels, values)):
         y = top_margin + i * (step_h + gap)
         spec["texts"].append(_text(label_w - 8, y + step_h / 2 + 4, _truncate(label, 30), "end"))
-        value_text = format_number(v, decimals)
+        value_text = markers[i] or format_number(v, decimals)
         if shares[i][0] is not None and i:
             value_text += f" ({format_number(shares[i][0] * 100, 0)}%)"
         if v is not None:
@@ -416,7 +419,7 @@ def funnel(
         of_first, of_prev = shares[i]
         rows.append([
             label,
-            format_number(v, decimals),
+            markers[i] or format_number(v, decimals),
             "–" if of_first is None else format_number(of_first * 100, 1) + "%",
             "–" if of_prev is None else format_number(of_prev * 100, 1) + "%",
         ])

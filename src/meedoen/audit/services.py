@@ -17,7 +17,10 @@ MAX_SHOWN = 500
 
 
 def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The same client address as the login lockout (behind MEEDOEN_TRUSTED_PROXY_COUNT reverse proxies)."""
+    from meedoen.accounts.client_ip import client_ip
+
+    return client_ip(request) if request is not None else None
 
 
 def _underlying(request):

@@ -43,6 +43,9 @@ def _read_dotenv(path):
 _read_dotenv(BASE_DIR / ".env")
 
 SECRET_KEY = env("SECRET_KEY", "")
+# Only dev.py and test.py set this: the settings that may run with a key that ships with the code (conf/keys.py).
+# Any other settings module needs SECRET_KEY from the environment (system check meedoen.accounts.E002).
+MEEDOEN_DEVELOPMENT_SETTINGS = False
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -173,6 +176,11 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind reverse proxies the lockout keys on the client's address, not the proxy's (meedoen.accounts.client_ip): the
+# number of trusted proxies in front of Meedoen that append to X-Forwarded-For. 0 = reached directly: REMOTE_ADDR,
+# and X-Forwarded-For is ignored (a client can send anything). The audit trail records the same address.
+MEEDOEN_TRUSTED_PROXY_COUNT = int(env("MEEDOEN_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "meedoen.accounts.client_ip.client_ip"
 
 # Two-factor authentication (TOTP, django-otp) for staff; residents never get a code step (meedoen.accounts.two_factor).
 # "required": staff without an authenticator app must set one up first (production default, see production.py);
@@ -276,6 +284,10 @@ MEEDOEN_DEMO_RESIDENTS = int(env("DEMO_RESIDENTS", "2000"))
 MEEDOEN_DEMO_PRESET = env("DEMO_PRESET", "rotterdam")
 MEEDOEN_TIMELINE_PAGE_SIZE = 25
 MEEDOEN_CASELOAD_PAGE_SIZE = 50
+# The research export (monitoring.anonymity): every combination of age group, wijk, household and benefit start
+# occurs at least k times; the least coarsening that leaves out at most this share of the rows is chosen.
+MEEDOEN_RESEARCH_EXPORT_K = max(2, int(env("RESEARCH_EXPORT_K", "5")))
+MEEDOEN_RESEARCH_EXPORT_MAX_SUPPRESSED = float(env("RESEARCH_EXPORT_MAX_SUPPRESSED", "0.05"))
 # The address residents reach the public booking pages on (the link and QR code in invitation letters).
 MEEDOEN_PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Message channels: {"email": "dotted.path.Backend", "sms": ...}; the default development backend records what would

@@ -1,11 +1,14 @@
 """Production: secrets and hosts from the environment, secure cookies, HSTS. Use PostgreSQL via DATABASE_URL."""
 from django.core.exceptions import ImproperlyConfigured
 
+from . import keys
 from .base import *  # noqa: F401,F403
 from .base import SECRET_KEY, env, env_bool
 
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+# Never the shipped development or test key, never none (conf/keys.py): refuse to load at all.
+if keys.problem(SECRET_KEY):
+    raise ImproperlyConfigured(keys.problem(SECRET_KEY))
+MEEDOEN_DEVELOPMENT_SETTINGS = False
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

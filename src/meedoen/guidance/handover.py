@@ -3,6 +3,13 @@ story again — who they are, what they want, what was agreed, what is pending.
 
     summary(resident) -> dict         for the partial template guidance/_handover.html
     summary_text(resident) -> str     plain text, e.g. to prefill the handover note on reassignment
+    health_refusal(text, consented)   the warning when a note mentions health without the resident's consent
+
+Health information in a free-text note (AVG art. 9) needs the resident's consent: the structured health fields stay
+in the dossier, under its own access rules, but a note travels (to the next caseworker, to a partner). Without
+consent a note with health words (guidance.health_terms) is refused and the form comes back with the text kept, so
+the caseworker can rephrase. There is no "send anyway" button: a confirmation click becomes a habit, and a rephrase
+costs less than a leak. The prefilled handover text leaves health out unless the resident consented.
 """
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,12 +17,26 @@ from django.utils.translation import gettext as _
 
 from meedoen.policy.services import active_profile
 
+from . import health_terms
 from .models import ActionPlan, Conversation, GuidanceEnding, Task
 
 BARRIERS = (
     ("physical_health", "none"), ("mental_health", "none"), ("debts", "none"), ("addiction", "none"),
     ("isolation", "none"), ("social_circumstances", "stable"), ("care_duties", "none"),
 )
+HEALTH_BARRIERS = frozenset({"physical_health", "mental_health", "addiction"})
+
+
+def health_refusal(text, *, consented):
+    """None when the note may be saved; otherwise the Dutch (B1) warning naming the words that were found."""
+    if consented:
+        return None
+    words = health_terms.find(text or "")
+    if not words:
+        return None
+    return _("In de tekst staat iets over gezondheid (%(words)s). De inwoner heeft geen toestemming gegeven om dat "
+             "te delen. Schrijf het op zonder gezondheid, of vraag de inwoner eerst om toestemming en vink die "
+             "aan.") % {"words": ", ".join(f"“{word}”" for word in words[:5])}
 
 
 def _hours(value):
@@ -59,8 +80,8 @@ def summary(resident, *, today=None):
     tasks = list(Task.objects.filter(resident=resident, status=Task.Status.OPEN).only(
         "title", "kind", "due_on", "resident_id")[:20])
     ending = GuidanceEnding.objects.filter(resident=resident).first() if resident.guidance_status == "ended" else None
-    barriers = [
-        f"{resident._meta.get_field(name).verbose_name}: {getattr(resident, f'get_{name}_display')()}"
+    barrier_lines = [
+        (name, f"{resident._meta.get_field(name).verbose_name}: {getattr(resident, f'get_{name}_display')()}")
         for name, fine in BARRIERS if getattr(resident, name) != fine
     ]
     return {
@@ -74,7 +95,8 @@ def summary(resident, *, today=None):
             "intensity": resident.get_intensity_display(),
             "ladder_step": resident.ladder_step,
             "benefit_since": resident.benefit_start_date,
-            "barriers": barriers,
+            "barriers": [line for _name, line in barrier_lines],
+            "barriers_without_health": [line for name, line in barrier_lines if name not in HEALTH_BARRIERS],
             "barrier_notes": resident.barrier_notes,
             "interests": resident.interests,
         },
@@ -106,8 +128,9 @@ def _d(day):
     return date_format(day, "j F Y") if day else "–"
 
 
-def summary_text(resident, data=None):
-    """The handover as plain text (Dutch), e.g. to prefill the handover note on the reassign screen."""
+def summary_text(resident, data=None, *, health=False):
+    """The handover as plain text (Dutch), e.g. to prefill the handover note on the reassign screen. Without
+    `health` (the resident's consent to share it) the health barriers are left out: they stay in the dossier."""
     s = data or summary(resident)
     who, wants, agreed, pending = s["who"], s["wants"], s["agreed"], s["pending"]
     lines = [
@@ -115,8 +138,9 @@ def summary_text(resident, data=None):
             "name": who["name"], "age": who["age"], "wijk": who["neighbourhood"], "household": who["household"],
             "language": who["language"]},
     ]
-    if who["barriers"]:
-        lines.append(_("Belemmeringen: %(b)s.") % {"b": "; ".join(who["barriers"])})
+    barriers = who["barriers"] if health else who["barriers_without_health"]
+    if barriers:
+        lines.append(_("Belemmeringen: %(b)s.") % {"b": "; ".join(barriers)})
     if wants["wishes"] or wants["talents"]:
         lines.append(_("Wil zelf: %(w)s. Goed in: %(t)s. (gesprek van %(d)s)") % {
             "w": wants["wishes"] or "–", "t": wants["talents"] or "–", "d": _d(wants["on"])})

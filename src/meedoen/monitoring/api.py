@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 
+from .disclosure import disclose, disclose_table
 from .forms import FilterForm
 from .indicators import compute, rotterdam_table
 from .views import MONITORING_ROLES
@@ -30,6 +31,8 @@ INDICATOR = inline_serializer("MonitoringIndicator", many=True, fields={
     "kind": serializers.ChoiceField(choices=["count", "share", "grade", "number"]),
     "available": serializers.BooleanField(),
     "reason": serializers.CharField(allow_blank=True),
+    "suppressed": serializers.BooleanField(help_text="Verborgen (kleine aantallen); value is dan null."),
+    "shown": serializers.CharField(help_text="Wat het scherm toont, bijv. '<5' of 'x' voor een verborgen aantal."),
 })
 ROTTERDAM_ROW = inline_serializer("MonitoringRotterdamRow", many=True, fields={
     "key": serializers.CharField(),
@@ -37,6 +40,7 @@ ROTTERDAM_ROW = inline_serializer("MonitoringRotterdamRow", many=True, fields={
     "computed": serializers.FloatField(allow_null=True),
     "published": serializers.FloatField(allow_null=True),
     "published_note": serializers.CharField(allow_blank=True),
+    "suppressed": serializers.BooleanField(),
 })
 RESPONSE = inline_serializer("MonitoringIndicators", fields={
     "municipality": serializers.CharField(),
@@ -53,7 +57,9 @@ class MonitoringIndicatorViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="Monitoringindicatoren van de eigen gemeente",
-        description="Totalen berekend uit de dossiers; geen persoonsgegevens. Standaard de laatste twaalf maanden.",
+        description="Totalen berekend uit de dossiers; geen persoonsgegevens. Standaard de laatste twaalf maanden. "
+                    "Aantallen van 1 tot en met 4 (en wat die zou verraden) zijn verborgen, ook met filters: value "
+                    "is dan null en suppressed true.",
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, description="Begin van de periode"),
             OpenApiParameter("end", OpenApiTypes.DATE, description="Eind van de periode (tot en met)"),
@@ -69,6 +75,7 @@ class MonitoringIndicatorViewSet(viewsets.ViewSet):
             raise serializers.ValidationError(form.errors.get_json_data())
         filters = form.filters()
         result = compute(filters)
+        shown = disclose(result)
         return Response({
             "municipality": filters.municipality.name,
             "from": filters.start,
@@ -76,11 +83,13 @@ class MonitoringIndicatorViewSet(viewsets.ViewSet):
             "filters": filters.describe(),
             "indicators": [
                 {"key": i.key, "label": str(i.label), "value": i.value if i.available else None, "kind": i.kind,
-                 "available": i.available, "reason": str(i.reason)} for i in result.indicators
+                 "available": i.available, "reason": str(i.reason), "suppressed": bool(i.hidden),
+                 "shown": str(i.display)} for i in shown.indicators
             ],
             "rotterdam_2017": [
                 {"key": row.key, "label": row.label, "computed": row.computed, "published": row.published,
-                 "published_note": row.published_note}
-                for row in rotterdam_table(filters.municipality, (filters.start, filters.end), result)
+                 "published_note": row.published_note, "suppressed": bool(row.hidden)}
+                for row in disclose_table(rotterdam_table(filters.municipality, (filters.start, filters.end), result),
+                                          shown)
             ],
         })

@@ -400,11 +400,17 @@ class Indicator:
     note: str = ""
     available: bool = True
     reason: str = ""
+    # The counts a share, average or median is computed from (for a count: the count itself). Small-cell suppression
+    # (monitoring.disclosure) hides the value when one of them is small: a share of 2 people gives the 2 away.
+    basis: tuple = ()
+    hidden: str = ""  # the suppression marker ("<5", "x") shown instead of the value; set by monitoring.disclosure
 
     @property
     def display(self) -> str:
         from meedoen.charts import format_number
 
+        if self.hidden:
+            return self.hidden
         if not self.available or self.value is None:
             return _("niet beschikbaar")
         if self.kind == "share":
@@ -476,7 +482,8 @@ def compute(filters: Filters, records: Records | None = None) -> Result:
                   note=_("Inwoners in het verste segment van het beleidsprofiel.")),
         Indicator("approached", _("Benaderd (ooit uitgenodigd of gesproken)"), len(approached & population_ids)),
         Indicator("approached_share_activation", _("Deel van de activeringsgroep dat is benaderd"),
-                  rules.share(len(approached & activation), len(activation)), "share"),
+                  rules.share(len(approached & activation), len(activation)), "share",
+                  basis=(len(approached & activation), len(activation))),
         Indicator("reached", _("Bereikt in de periode (minstens één gesprek)"), len(reached)),
         Indicator("conversations", _("Gesprekken in de periode"), r.conversations_in_period),
         Indicator("plans", _("Plannen van aanpak ondertekend in de periode"), r.plans_signed_in_period),
@@ -486,16 +493,17 @@ def compute(filters: Filters, records: Records | None = None) -> Result:
         ind.append(Indicator(f"active_{category}", _("Actief: %(category)s") % {"category": CATEGORY_LABELS[category]},
                              by_category[category], note=_("Eén hoofdsoort per persoon.")))
     ind += [
-        Indicator("active_share", _("Deel actief"), rules.share(len(active_ids), n), "share"),
+        Indicator("active_share", _("Deel actief"), rules.share(len(active_ids), n), "share",
+                  basis=(len(active_ids), n)),
         Indicator("active_share_without_care", _("Deel actief zonder mantelzorg"), rules.share(without_care, n),
-                  "share", note=_("Alleen mantelzorg telt hier niet mee.")),
+                  "share", note=_("Alleen mantelzorg telt hier niet mee."), basis=(without_care, n)),
         Indicator("exemptions", _("Met ontheffing aan het eind van de periode"), len(r.exemptions_at_end)),
         Indicator("exemptions_social_medical", _("Ontheffing om sociale of medische redenen"), social_medical),
         Indicator("exemptions_granted", _("Ontheffingen verleend in de periode"), r.exemptions_granted_in_period),
         Indicator("appointments_attended", _("Afspraken: gekomen"), attended),
         Indicator("no_shows", _("Afspraken: niet gekomen (no-show)"), no_shows),
         Indicator("no_show_rate", _("Deel no-show van de afspraken"), rules.share(no_shows, attended + no_shows),
-                  "share"),
+                  "share", basis=(no_shows, attended + no_shows)),
         Indicator("ladder_steps", _("Stappen op de no-showladder"), sum(r.ladder_steps.values())),
         Indicator("no_show_actions", _("No show-acties (brief die een maatregel aankondigt)"),
                   r.ladder_steps.get("no_show_action_letter", 0)),
@@ -510,16 +518,18 @@ def compute(filters: Filters, records: Records | None = None) -> Result:
         Indicator("ladder_up", _("Participatieladder: omhoog"), ladder["up"]),
         Indicator("ladder_same", _("Participatieladder: gelijk"), ladder["same"]),
         Indicator("ladder_down", _("Participatieladder: omlaag"), ladder["down"]),
-        Indicator("contact_median_days", _("Dagen sinds laatste contact (mediaan)"), median_days, "number"),
+        Indicator("contact_median_days", _("Dagen sinds laatste contact (mediaan)"), median_days, "number",
+                  basis=(len(contact_days),)),
         Indicator("contact_over_6_months", _("Langer dan 6 maanden geen contact"),
                   contact["6-12"] + contact["12+"] + contact["never"]),
         Indicator("caseworkers_per_resident", _("Klantmanagers per inwoner (gemiddeld, tot nu toe)"),
-                  (sum(caseworker_counts) / len(caseworker_counts)) if caseworker_counts else None, "number"),
+                  (sum(caseworker_counts) / len(caseworker_counts)) if caseworker_counts else None, "number",
+                  basis=(len(caseworker_counts),)),
         Indicator("caseworker_changes", _("Wisselingen van klantmanager in de periode"), changes),
     ]
     if sat.get("available"):
         ind.append(Indicator("satisfaction", _("Rapportcijfer voor de klantmanager"), sat["average"], "grade",
-                             note=_("%(n)s antwoorden") % {"n": sat["answers"]}))
+                             note=_("%(n)s antwoorden") % {"n": sat["answers"]}, basis=(sat["answers"],)))
     else:
         ind.append(Indicator("satisfaction", _("Rapportcijfer voor de klantmanager"), None, "grade",
                              available=False, reason=sat["reason"]))
@@ -613,6 +623,8 @@ class TableRow:
     published: float | int | None
     kind: str = "count"
     published_note: str = ""
+    basis: tuple = ()  # the counts a computed share comes from (see Indicator.basis)
+    hidden: str = ""  # suppression marker shown instead of the computed value (monitoring.disclosure)
 
     def _fmt(self, value):
         from meedoen.charts import format_number
@@ -623,7 +635,7 @@ class TableRow:
 
     @property
     def computed_display(self):
-        return self._fmt(self.computed)
+        return self.hidden or self._fmt(self.computed)
 
     @property
     def published_display(self):
@@ -643,7 +655,7 @@ def rotterdam_table(municipality, period: tuple[dt.date, dt.date], result: Resul
     for key, (published, note) in ROTTERDAM_2017.items():
         if key == "approached_active_share":
             rows.append(TableRow(key, _("Van de benaderden doet een tegenprestatie"), approached_active, published,
-                                 "share", str(note)))
+                                 "share", str(note), basis=(len(approached & set(result.active)), len(approached))))
             continue
         indicator = values[key]
         label = indicator.label

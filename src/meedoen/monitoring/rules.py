@@ -21,7 +21,8 @@ _CATEGORY_OF = {
     "own_barriers": "own_barriers",
 }
 
-SMALL_CELL = 5  # counts 1..4 in breakdowns are shown as "<5"
+SMALL_CELL = 5  # every displayed or exported count from 1 to 4 is shown as "<5" (suppress, suppress_group)
+HIDDEN = "x"  # a count hidden only so that a small one cannot be worked out from a total (secondary suppression)
 
 
 def category_of(kind: str) -> str | None:
@@ -200,7 +201,8 @@ def caseload_distribution(caseworker_ids: Iterable[int | None], bands: Sequence[
 
 
 def suppress(count: int | None, threshold: int = SMALL_CELL) -> str | int | None:
-    """Small-cell suppression for breakdowns: 1..threshold-1 becomes "<threshold"; 0 and larger counts stay."""
+    """Small-cell suppression, the one rule for every count monitoring shows or exports, whatever the filters:
+    1..threshold-1 becomes "<threshold"; 0 and larger counts stay."""
     if count is None:
         return None
     if 0 < count < threshold:
@@ -210,6 +212,40 @@ def suppress(count: int | None, threshold: int = SMALL_CELL) -> str | int | None
 
 def is_suppressed(count: int | None, threshold: int = SMALL_CELL) -> bool:
     return count is not None and 0 < count < threshold
+
+
+def hidden_cells(counts: Sequence[int | None], threshold: int = SMALL_CELL) -> set[int]:
+    """Which cells of one additive group to hide: cells that add up to a total that is shown too (the categories
+    to "active", the wijken to "residents", the contact buckets to the population).
+
+    Every small count (suppress) is hidden. Subtracting the shown cells from the total would give the hidden ones
+    away, so while the hidden cells together hold fewer than `threshold` people, the smallest other non-zero cell is
+    hidden as well (secondary suppression). Afterwards the hidden cells hold 0 or at least `threshold` people, and a
+    single hidden small cell never stands alone. Zeros stay shown: hiding them adds no doubt."""
+    hidden = {i for i, count in enumerate(counts) if is_suppressed(count, threshold)}
+    if not hidden:
+        return hidden
+    others = sorted((count, i) for i, count in enumerate(counts) if i not in hidden and count)
+    total = sum(counts[i] for i in hidden)
+    for count, i in others:
+        if total >= threshold and len(hidden) > 1:
+            break
+        hidden.add(i)
+        total += count
+    return hidden
+
+
+def suppress_group(counts: Sequence[int | None], threshold: int = SMALL_CELL) -> list[int | str | None]:
+    """The cells of one additive group as shown: "<threshold" for a small count, HIDDEN for a cell hidden only to
+    protect a small one (hidden_cells), the count otherwise."""
+    hidden = hidden_cells(counts, threshold)
+    return [(suppress(count, threshold) if is_suppressed(count, threshold) else HIDDEN) if i in hidden else count
+            for i, count in enumerate(counts)]
+
+
+def is_shown(value) -> bool:
+    """True for a displayed number; False for a suppression marker ("<5", HIDDEN) or a missing value."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def month_of(day: dt.date | dt.datetime | None) -> str:

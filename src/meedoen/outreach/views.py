@@ -21,7 +21,7 @@ from meedoen.formtools import add_validation_error
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 from meedoen.policy.services import active_profile
-from meedoen.residents.access import get_resident_or_deny
+from meedoen.residents.access import get_resident_or_deny, visible_residents
 
 from . import services
 from .forms import (
@@ -134,6 +134,9 @@ def campaign_detail(request, pk):
     campaign = _campaign_or_deny(request, pk)
     profile = campaign.policy_profile
     kind = services.kind_for(profile, campaign.appointment_kind)
+    # Every list of people below is filtered by who the user may see now (a resident who moved to another team
+    # disappears); the others are only counted, never named.
+    visible = visible_residents(request.user)
     outreaches = list(
         services.visible_outreaches(request.user).filter(campaign=campaign)
         .select_related("resident", "resident__neighbourhood")
@@ -143,19 +146,22 @@ def campaign_detail(request, pk):
         )
         .order_by("resident__last_name", "resident__first_name")
     )
-    sent = list(SentMessage.objects.filter(campaign=campaign).select_related("resident")
+    hidden_people = campaign.outreaches.count() - len(outreaches)
+    sent = list(SentMessage.objects.filter(campaign=campaign, resident__in=visible).select_related("resident")
                 .order_by("-created_at")[:50])
     delivery = dict(SentMessage.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("id"))
                     .values_list("status", "n"))
     stats = services.campaign_statistics(campaign)
     audit.record(request, Action.VIEW, obj=campaign, detail={"outreaches": len(outreaches)})
     return render(request, "outreach/campaign_detail.html", {
-        "campaign": campaign, "kind": kind, "outreaches": outreaches, "sent": sent, "delivery": delivery,
+        "campaign": campaign, "kind": kind, "outreaches": outreaches, "hidden_people": hidden_people, "sent": sent,
+        "delivery": delivery,
         "stats": stats, "alerts": services.campaign_alerts(campaign),
         "pct": {"self_booked": _pct(stats.self_booked_share), "inv": _pct(stats.no_show_rate_invitation),
                 "conv": _pct(stats.no_show_rate_convocation)},
         "free_places": services.free_slots(campaign).count(),
-        "attendance_due": Appointment.objects.filter(outreach__campaign=campaign, status=Appointment.Status.PLANNED,
+        "attendance_due": Appointment.objects.filter(outreach__campaign=campaign, resident__in=visible,
+                                                     status=Appointment.Status.PLANNED,
                                                      slot__starts_at__lte=timezone.now()).count(),
     })
 
@@ -203,12 +209,19 @@ def slots(request, pk):
     listed = campaign.slots.all() if show_all else campaign.slots.filter(
         Q(starts_at__gte=timezone.now() - dt.timedelta(days=1)) | Q(booked_count__gt=0)
         | Q(appointments__isnull=False)).distinct()
+    visible = visible_residents(request.user)
     rows = list(
         listed.select_related("venue", "caseworker")
         .prefetch_related(Prefetch("appointments", queryset=Appointment.objects.select_related("resident")
-                                   .exclude(status=Appointment.Status.WITHDRAWN)))
+                                   .filter(resident__in=visible).exclude(status=Appointment.Status.WITHDRAWN)))
         .order_by("starts_at")
     )
+    # Appointments of people the user may not see (e.g. moved to another team) are counted per slot, not named.
+    hidden = dict(Appointment.objects.filter(slot__in=[slot.pk for slot in rows])
+                  .exclude(status=Appointment.Status.WITHDRAWN).exclude(resident__in=visible)
+                  .values_list("slot_id").annotate(n=Count("id")).values_list("slot_id", "n").order_by())
+    for slot in rows:
+        slot.hidden_appointments = hidden.get(slot.pk, 0)
     audit.record(request, Action.VIEW, obj=campaign, detail={"slots": len(rows)})
     return render(request, "outreach/slots.html", {
         "campaign": campaign, "kind": kind, "form": form, "slots": rows, "now": timezone.now(), "show_all": show_all,

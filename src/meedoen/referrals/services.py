@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from meedoen.accounts.models import Role
 from meedoen.guidance import facts as worklist_facts
 from meedoen.guidance import followup
+from meedoen.guidance.handover import health_refusal
 from meedoen.guidance.models import Task
 from meedoen.guidance.services import complete_task, create_task
 from meedoen.offer.models import Activity, Provider, ProviderContract
@@ -54,6 +55,13 @@ def _error(field, message):
 
 def _strip(value):
     return (value or "").strip()
+
+
+def _refuse_health(text, referral, field):
+    """A caseworker's note that the partner reads may mention health only when the resident consented to share it."""
+    refusal = health_refusal(text, consented=referral.consent_share_health)
+    if refusal:
+        raise _error(field, refusal)
 
 
 def _status_label(status):
@@ -216,6 +224,11 @@ def create_referral(resident, *, actor, provider, handover_note, consent_given, 
     if not note:
         errors["handover_note"] = _("Schrijf een warme overdracht: wie is de inwoner, wat wil hij of zij, en wat "
                                     "is er afgesproken. Dan hoeft de inwoner het verhaal niet opnieuw te vertellen.")
+    # The partner reads the note: health only with the resident's consent to share it (guidance.handover).
+    for field, text in (("handover_note", note), ("consent_note", consent_note)):
+        refusal = health_refusal(text, consented=consent_share_health)
+        if refusal and field not in errors:
+            errors[field] = refusal
     if provider is None or not provider.active or provider.municipality_id != locked.municipality_id:
         errors["provider"] = _("Deze partner doet nu niet mee. Kies een andere partner.")
     if activity is not None:
@@ -421,6 +434,8 @@ def complete(referral, *, actor, ended_on=None, note="", version=None):
     today = timezone.localdate()
     ended_on = ended_on or today
     locked, role = _lock(referral, "complete", actor, version)
+    if role == rules.CASEWORKER:  # the partner reads the caseworker's note in the referral's history
+        _refuse_health(note, locked, "note")
     if ended_on > today:
         raise _error("ended_on", _("Deze datum ligt in de toekomst."))
     if locked.placed_on and ended_on < locked.placed_on:
@@ -439,6 +454,7 @@ def withdraw(referral, *, actor, reason, version=None):
     locked, role = _lock(referral, "withdraw", actor, version)
     if not reason:
         raise _error("reason", _("Schrijf op waarom de doorverwijzing wordt ingetrokken."))
+    _refuse_health(reason, locked, "reason")  # the partner reads why
     locked = _save(locked, "withdraw", role, ended_on=timezone.localdate())
     _record(locked, ReferralEvent.Action.WITHDRAW, reason, actor, caseworker_action=True)
     return locked
@@ -464,6 +480,9 @@ def answer_check(check, *, actor, still_active, note="", checked_on=None):
         errors["still_active"] = _("Kies of de inwoner nog actief is.")
     if checked_on > today:
         errors["checked_on"] = _("Deze datum ligt in de toekomst.")
+    refusal = health_refusal(note, consented=referral.consent_share_health) if role == rules.CASEWORKER else None
+    if refusal:  # the partner reads the caseworker's answer in the referral's history
+        errors["note"] = refusal
     if errors:
         raise ValidationError(errors)
     rows = ActivityCheck.objects.filter(pk=locked.pk, checked_on__isnull=True).update(

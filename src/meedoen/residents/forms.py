@@ -107,10 +107,25 @@ class ReassignForm(forms.Form):
         label=_("Warme overdracht"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wat moet de nieuwe klantmanager weten, zodat de inwoner zijn verhaal niet opnieuw hoeft te doen?"),
     )
+    consent_share_health = forms.BooleanField(
+        label=_("De inwoner geeft toestemming om iets over de gezondheid in deze overdracht te zetten"),
+        required=False,
+        help_text=_("Zonder toestemming mag er niets over gezondheid in de overdracht staan. Dat staat al in het "
+                    "dossier."),
+    )
 
     def __init__(self, *args, caseworkers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["caseworker"].queryset = caseworkers
+
+    def clean(self):
+        data = super().clean()
+        from meedoen.guidance.handover import health_refusal
+
+        refusal = health_refusal(data.get("handover_note", ""), consented=data.get("consent_share_health", False))
+        if refusal:
+            self.add_error("handover_note", refusal)
+        return data
 
 
 class ResidentRegistrationForm(ResidentForm):

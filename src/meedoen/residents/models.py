@@ -159,6 +159,9 @@ class CaseworkerAssignment(models.Model):
     ended_on = models.DateField(_("tot"), null=True, blank=True)
     reason = models.CharField(_("reden"), max_length=200, blank=True)
     handover_note = models.TextField(_("overdracht"), blank=True)
+    # The resident agreed that the handover note may say something about health (guidance.health_terms): without
+    # that, a note with health words is refused.
+    consent_share_health = models.BooleanField(_("toestemming gezondheid in de overdracht"), default=False)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,4 +1,5 @@
 """Changes to the dossier, each in one transaction, each leaving a timeline event."""
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -63,8 +64,15 @@ def update_resident(resident, changes, *, expected_version, actor):
 
 
 @transaction.atomic
-def assign_caseworker(resident, caseworker, *, actor, reason="", handover_note="", on_date=None):
-    """End the current assignment and start a new one; the history shows every change of caseworker."""
+def assign_caseworker(resident, caseworker, *, actor, reason="", handover_note="", consent_share_health=False,
+                      on_date=None):
+    """End the current assignment and start a new one; the history shows every change of caseworker. A handover
+    note that mentions health without the resident's consent is refused (guidance.handover.health_refusal)."""
+    from meedoen.guidance.handover import health_refusal  # guidance builds on residents
+
+    refusal = health_refusal(handover_note, consented=consent_share_health)
+    if refusal:
+        raise ValidationError({"handover_note": refusal})
     on_date = on_date or timezone.localdate()
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
     if locked.current_caseworker_id == caseworker.pk:
@@ -72,7 +80,8 @@ def assign_caseworker(resident, caseworker, *, actor, reason="", handover_note="
     CaseworkerAssignment.objects.filter(resident=locked, ended_on__isnull=True).update(ended_on=on_date)
     assignment = CaseworkerAssignment.objects.create(
         resident=locked, caseworker=caseworker, team=caseworker.team, started_on=on_date, reason=reason,
-        handover_note=handover_note, assigned_by=actor,
+        handover_note=handover_note, consent_share_health=bool(consent_share_health and handover_note),
+        assigned_by=actor,
     )
     Resident.objects.filter(pk=locked.pk).update(current_caseworker=caseworker)
     resident.current_caseworker = caseworker

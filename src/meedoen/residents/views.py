@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import add_validation_error
 from meedoen.guidance.handover import summary_text as handover_text
 from meedoen.policy.services import active_profile
 
@@ -301,16 +302,23 @@ def reassign(request, public_id):
                     if a.caseworker_id != resident.current_caseworker_id and a.caseworker_id in team_ids), None)
     year_ago = timezone.localdate() - datetime.timedelta(days=365)
     changes_last_year = sum(1 for a in history[:-1] if a.started_on >= year_ago)  # the first assignment is no change
+    # Health stays out of the prefilled note: only the resident's consent lets it into a handover.
     initial = {"handover_note": handover_text(resident), "caseworker": earlier.pk if earlier else None}
     form = ReassignForm(request.POST if request.method == "POST" else None, caseworkers=caseworkers, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.assign_caseworker(
-            resident, form.cleaned_data["caseworker"], actor=request.user, reason=form.cleaned_data["reason"],
-            handover_note=form.cleaned_data["handover_note"],
-        )
-        audit.record(request, AuditEntry.Action.UPDATE, resident=resident, detail={"fields": ["current_caseworker"]})
-        messages.success(request, _("De klantmanager is gewijzigd. De overdracht staat in het dossier."))
-        return redirect("residents:dossier", public_id=resident.public_id)
+        try:
+            services.assign_caseworker(
+                resident, form.cleaned_data["caseworker"], actor=request.user, reason=form.cleaned_data["reason"],
+                handover_note=form.cleaned_data["handover_note"],
+                consent_share_health=form.cleaned_data["consent_share_health"],
+            )
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            audit.record(request, AuditEntry.Action.UPDATE, resident=resident,
+                         detail={"fields": ["current_caseworker"]})
+            messages.success(request, _("De klantmanager is gewijzigd. De overdracht staat in het dossier."))
+            return redirect("residents:dossier", public_id=resident.public_id)
     audit.record(request, AuditEntry.Action.VIEW, resident=resident, detail={"part": "handover"})
     return render(request, "residents/reassign.html", {
         "resident": resident, "form": form, "earlier_caseworker": earlier, "changes_last_year": changes_last_year,

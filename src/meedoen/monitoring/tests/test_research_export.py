@@ -43,6 +43,12 @@ def export(client, fmt, key, **extra):
                        {**PERIOD, "export_key": key, **extra})
 
 
+def csv_rows(response):
+    """The table of a research CSV, without the anonymisation report's "#" lines above it."""
+    text = response.content.decode("utf-8-sig")
+    return [row for row in csv.reader(io.StringIO(text), delimiter=";") if not (row and row[0].startswith("#"))]
+
+
 def personal_values(resident):
     """The values that must never appear: names, BSN, address parts, contact details, exact birth date."""
     born = resident.date_of_birth
@@ -66,16 +72,17 @@ def test_research_csv_contains_no_personal_data_of_any_seeded_resident(client, s
     response = export(client, "csv", KEY_A)
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows = csv_rows(response)
     assert len(rows) > 40
     assert_no_personal_data(text, list(Resident.objects.filter(municipality=municipality)))
     header = rows[0]
     assert header[0] == "pseudoniem" and "leeftijdsgroep" in header and "wijk" in header
-    assert all(re.fullmatch(r"\d+-\d+", row[1]) for row in rows[1:])  # an age band, not a date
-    month_columns = [header.index("bijstand sinds (maand)"), header.index("laatste gesprek (maand)")]
+    # an age group of at least ten years, never a date
+    assert all(re.fullmatch(r"\d+-\d+|<30|30-49|50\+|alle", row[1]) for row in rows[1:])
+    assert all(re.fullmatch(r"|\d{4}|\d{4}-\d{4}|alle", row[header.index("bijstand sinds")]) for row in rows[1:])
     for row in rows[1:]:
-        for col in month_columns:
-            assert row[col] == "" or re.fullmatch(r"\d{4}-\d{2}", row[col])
+        col = header.index("laatste gesprek (maand)")
+        assert row[col] == "" or re.fullmatch(r"\d{4}-\d{2}", row[col])
 
 
 def test_research_xlsx_contains_no_personal_data_in_any_part(client, seeded):
@@ -99,8 +106,7 @@ def test_pseudonyms_are_stable_per_key_and_differ_between_keys(client, seeded):
     client.force_login(analyst)
 
     def pseudonyms(key):
-        text = export(client, "csv", key).content.decode("utf-8-sig")
-        return [row[0] for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]]
+        return [row[0] for row in csv_rows(export(client, "csv", key))[1:]]
 
     first, again, other = pseudonyms(KEY_A), pseudonyms(KEY_A), pseudonyms(KEY_B)
     assert first == again and len(set(first)) == len(first)
@@ -112,13 +118,14 @@ def test_pseudonyms_are_stable_per_key_and_differ_between_keys(client, seeded):
 def test_every_research_export_is_audited_without_the_key(client, seeded):
     _municipality, analyst = seeded
     client.force_login(analyst)
-    text = export(client, "csv", KEY_A).content.decode("utf-8-sig")
+    rows = csv_rows(export(client, "csv", KEY_A))
     export(client, "xlsx", KEY_A)
     export(client, "csv", KEY_B)
     entries = list(AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, actor=analyst).order_by("id"))
     assert [(e.detail["kind"], e.detail["format"]) for e in entries] == [
         ("research", "csv"), ("research", "xlsx"), ("research", "csv")]
-    assert entries[0].detail["rows"] == len(text.strip().splitlines()) - 1
+    assert entries[0].detail["rows"] == len(rows) - 1
+    assert entries[0].detail["k"] == 5 and "suppressed" in entries[0].detail
     assert entries[0].detail["filters"]["from"] == PERIOD["start"]
     assert entries[0].detail["key_fingerprint"] == entries[1].detail["key_fingerprint"]
     assert entries[0].detail["key_fingerprint"] != entries[2].detail["key_fingerprint"]
@@ -159,3 +166,40 @@ def test_rotterdam_table_is_produced_from_a_seeded_rotterdam_like_municipality(s
     assert by_key["active"].computed == sum(by_key[f"active_{c}"].computed for c in (
         "volunteering", "informal_care", "language", "movement", "own_barriers", "other"))
     assert all(row.computed is not None and row.published is not None for row in rows)
+
+
+QUASI_IDENTIFIERS = ("leeftijdsgroep", "wijk", "huishouden", "bijstand sinds")
+
+
+@pytest.mark.parametrize("k", [5, 8])
+def test_research_export_is_k_anonymous_on_the_quasi_identifiers_and_reports_it(client, seeded, settings, k):
+    """Audit finding: 1,412 of 1,490 rows were unique on age band, wijk, household and benefit start."""
+    settings.MEEDOEN_RESEARCH_EXPORT_K = k
+    _municipality, analyst = seeded
+    client.force_login(analyst)
+    response = export(client, "csv", KEY_A)
+    text = response.content.decode("utf-8-sig")
+    notes = [line for line in text.splitlines() if line.startswith("#")]
+    assert any(f"k = {k}" in note for note in notes)
+    assert any("Gegeneraliseerd:" in note for note in notes) and any("weggelaten" in note for note in notes)
+    rows = csv_rows(response)
+    header, body = rows[0], rows[1:]
+    assert body
+    classes = {}
+    for row in body:
+        key = tuple(row[header.index(q)] for q in QUASI_IDENTIFIERS)
+        classes[key] = classes.get(key, 0) + 1
+    assert min(classes.values()) >= k
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.detail["k"] == k and entry.detail["rows"] == len(body)
+    assert entry.detail["suppressed"] <= 0.05 * (len(body) + entry.detail["suppressed"])
+
+
+def test_research_xlsx_carries_the_anonymisation_report_on_a_second_sheet(client, seeded):
+    _municipality, analyst = seeded
+    client.force_login(analyst)
+    workbook = load_workbook(io.BytesIO(export(client, "xlsx", KEY_A).content))
+    assert workbook.sheetnames == ["Onderzoek", "Anonimisering"]
+    report = [row[0] for row in workbook["Anonimisering"].iter_rows(values_only=True)]
+    assert report[0].startswith("Anonimisering (k-anonimiteit): k = 5.")
+    assert any(line.startswith("Rijen:") for line in report)

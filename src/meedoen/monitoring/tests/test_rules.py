@@ -158,3 +158,31 @@ def test_caseload_distribution_counts_every_caseworker_once(ids):
     distribution = rules.caseload_distribution(ids)
     assert sum(count for _label, count in distribution) == len({i for i in ids if i is not None})
     assert [label for label, _count in distribution][-1] == f"{rules.CASELOAD_BANDS[-1]}+"
+
+
+COUNT_GROUPS = st.lists(st.integers(0, 40), min_size=1, max_size=12)
+
+
+@given(COUNT_GROUPS)
+def test_suppress_group_hides_every_small_count_and_never_leaves_a_small_remainder(counts):
+    """Subtracting the shown cells from the group's total never gives a number from 1 to 4 (differencing)."""
+    shown = rules.suppress_group(counts)
+    hidden = [c for c, s in zip(counts, shown) if not rules.is_shown(s)]
+    for count, cell in zip(counts, shown):
+        if rules.is_suppressed(count):
+            assert cell == "<5"
+        elif cell == rules.HIDDEN:
+            assert count >= rules.SMALL_CELL  # a secondarily hidden cell is never a small one
+        else:
+            assert cell == count
+    remainder = sum(counts) - sum(c for c, s in zip(counts, shown) if rules.is_shown(s))
+    assert remainder == sum(hidden)
+    all_nonzero_hidden = all(not rules.is_shown(s) for c, s in zip(counts, shown) if c)
+    assert remainder == 0 or remainder >= rules.SMALL_CELL or all_nonzero_hidden
+    assert len(hidden) != 1 or not rules.is_suppressed(hidden[0]) or all_nonzero_hidden
+
+
+def test_suppress_group_hides_the_smallest_other_cell_next_to_a_lone_small_one():
+    assert rules.suppress_group([3, 40, 12, 0]) == ["<5", 40, "x", 0]
+    assert rules.suppress_group([3, 4, 40]) == ["<5", "<5", 40]  # together 7: neither can be worked out
+    assert rules.suppress_group([0, 40, 12]) == [0, 40, 12]

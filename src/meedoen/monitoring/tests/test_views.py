@@ -95,7 +95,9 @@ def test_indicator_csv_and_xlsx_exports_hold_the_indicators_and_are_audited(clie
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     table = {row[0]: row[1] for row in rows if len(row) >= 2}
     assert table["Inwoners in de bijstand"] == "5"
-    assert table["Deel actief (%)"] == "60,0"
+    # 3 of the 5 are active: a small count, so neither it nor the share that would give it away is exported.
+    assert table["Actief (tegenprestatie of activiteit)"] == "<5"
+    assert table["Deel actief (%)"] == "–"
     assert table["Rapportcijfer voor de klantmanager"] == "niet beschikbaar"
     response = client.get(reverse("monitoring:export", kwargs={"fmt": "xlsx"}), PERIOD)
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -140,3 +142,60 @@ def test_caseload_per_caseworker_is_a_distribution_without_names(client, world, 
     assert chart["id"] in response.content.decode()
     for user in User.objects.filter(pk__in={r.caseworker_id for r in residents if r.caseworker_id}):
         assert user.get_full_name() not in str(chart["table"]) and user.username not in str(chart["table"])
+
+
+@pytest.fixture
+def narrowing_filters(world):
+    """Filters that leave one or two residents (audit finding: headline counts under 5 were shown under filters)."""
+    return [{"team": world.team_2.pk}, {"neighbourhood": world.wijk_a.pk}, {"segment": "kansrijk"},
+            {"start": "2026-09-01", "end": "2026-10-31", "team": world.team_1.pk}]
+
+
+def _small_counts_shown(indicators):
+    return [(i.key, i.value) for i in indicators
+            if i.kind == "count" and i.value is not None and not i.hidden and 0 < i.value < 5]
+
+
+def test_headline_counts_under_five_are_suppressed_under_every_filter(client, world, user_with_role,
+                                                                     narrowing_filters):
+    client.force_login(user_with_role(Role.ANALYST))
+    for extra in narrowing_filters:
+        response = client.get(reverse("monitoring:dashboard"), {**PERIOD, **extra})
+        assert response.status_code == 200
+        raw = response.context["result"].get("residents").value
+        assert 0 < raw < 5, extra
+        tiles = {tile.key: tile for tile in response.context["tiles"]}
+        assert tiles["residents"].display == "<5"
+        assert _small_counts_shown(response.context["indicators"]) == [], extra
+        assert tiles["active_share"].display in ("–", "niet beschikbaar") or tiles["active_share"].value == 0
+        for chart in response.context["charts"].values():
+            for row in chart["table"]["rows"]:
+                for cell in row[1:]:
+                    assert cell not in {"1", "2", "3", "4"}, (extra, chart["id"], row)
+        html = response.content.decode()
+        assert f"<dd>{raw}</dd>" not in html
+
+
+def test_exports_api_and_rotterdam_table_suppress_small_counts_under_filters(client, world, user_with_role,
+                                                                            narrowing_filters):
+    client.force_login(user_with_role(Role.ANALYST))
+    for extra in narrowing_filters:
+        text = client.get(reverse("monitoring:export", kwargs={"fmt": "csv"}), {**PERIOD, **extra}).content
+        rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
+        assert {row[0]: row[1] for row in rows if len(row) >= 2}["Inwoners in de bijstand"] == "<5"
+        assert not any(cell in {"1", "2", "3", "4"} for row in rows for cell in row[1:]), extra
+        body = client.get(reverse("api:monitoring-indicators-list"), {**PERIOD, **extra}).json()
+        residents = {i["key"]: i for i in body["indicators"]}["residents"]
+        assert residents["value"] is None and residents["suppressed"] and residents["shown"] == "<5"
+        assert not any(i["kind"] == "count" and i["value"] is not None and 0 < i["value"] < 5
+                       for i in body["indicators"]), extra
+        computed = {row["key"]: row for row in body["rotterdam_2017"]}["residents"]
+        assert computed["computed"] is None and computed["suppressed"]
+        page = client.get(reverse("monitoring:rotterdam"), {**PERIOD, **extra})
+        assert {row.key: row for row in page.context["rows"]}["residents"].computed_display == "<5"
+
+
+def test_the_unfiltered_total_of_five_is_shown(client, world, user_with_role):
+    client.force_login(user_with_role(Role.ANALYST))
+    response = client.get(reverse("monitoring:dashboard"), PERIOD)
+    assert {tile.key: tile for tile in response.context["tiles"]}["residents"].display == "5"
