@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
@@ -16,6 +17,7 @@ def _check(request):
 
 
 @audit.no_personal_data
+@require_GET
 @login_required
 def profile_list(request):
     _check(request)
@@ -24,6 +26,7 @@ def profile_list(request):
 
 
 @audit.no_personal_data
+@require_GET
 @login_required
 def profile_detail(request, pk):
     _check(request)

@@ -2,13 +2,14 @@
 
 A demo municipality (A) and a second one (B) are seeded. Every URL pattern is filled with ids of A (the demo
 resident's own dossier and objects) and, where it takes an id, with ids of B; each is requested with GET by the
-demo login of every role of A. For every answer:
+demo login of every role of A (and the superuser), and every URL with an id of B also with POST. For every answer:
 - no server error;
 - a refusal (403), or a 404 on a URL with an id, left a `denied` entry in the audit trail;
 - any other answer of a view that is not marked `no_personal_data` left an entry;
 - a page marked `no_personal_data`, and every page for the roles that never see named dossiers (beleidsmedewerker,
   functioneel beheerder, also in the admin), shows no resident's name;
-- no page shows a name of a resident of B to a user of A.
+- no page shows a name of a resident of B to a user of A;
+- a POST with an id of B is refused (outside the admin, where configuration of B is a superuser's to change).
 A URL pattern whose ids this test cannot fill fails the test: a new view must be added to OBJECTS below.
 """
 import html
@@ -221,6 +222,20 @@ def _probe(client, world, user, name, path, *, side, failures):
         failures.append(f"{where}: no 'Cache-Control: no-store'")
 
 
+def _cross_post(client, user, name, path, failures):
+    """A POST with the id of another municipality's record never succeeds, and its refusal is in the trail."""
+    before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    status = client.post(path, {}).status_code
+    where = f"{user.get_username()} POST {path} ({name}, B) -> {status}"
+    if status < 400 and not path.startswith("/beheer/"):
+        failures.append(f"{where}: a POST on another municipality's record was not refused")
+    elif status >= 500:
+        failures.append(f"{where}: server error")
+    elif status in (403, 404):
+        if not AuditEntry.objects.filter(pk__gt=before, action=AuditEntry.Action.DENIED).exists():
+            failures.append(f"{where}: refusal without a 'denied' audit entry")
+
+
 @pytest.fixture
 def world(settings):
     settings.STAFF_TWO_FACTOR = "optional"
@@ -248,6 +263,8 @@ def test_every_url_is_audited_and_keeps_names_to_those_allowed(client, world):
             for side, kwargs in probes:
                 path = _path(route, name, kwargs)
                 _probe(client, world, user, name, path, side=side, failures=failures)
+                if side == "B":
+                    _cross_post(client, user, name, path, failures)
         client.logout()
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(sorted(set(failures)))
 
