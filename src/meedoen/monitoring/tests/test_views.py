@@ -140,3 +140,11 @@ def test_caseload_per_caseworker_is_a_distribution_without_names(client, world, 
     assert chart["id"] in response.content.decode()
     for user in User.objects.filter(pk__in={r.caseworker_id for r in residents if r.caseworker_id}):
         assert user.get_full_name() not in str(chart["table"]) and user.username not in str(chart["table"])
+
+
+def test_api_for_a_period_before_the_first_policy_profile_answers(client, world, user_with_role):
+    """Found by the schemathesis check: no approved profile was in force then, which was a 500."""
+    client.force_login(user_with_role(Role.ANALYST))
+    response = client.get(reverse("api:monitoring-indicators-list"), {"start": "1999-01-01", "end": "2000-01-01"})
+    assert response.status_code == 200
+    assert {i["key"]: i["value"] for i in response.json()["indicators"]}["residents"] == 0
