@@ -31,3 +31,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Under /api/ a wrong address or an unexpected error is answered as problem details, like every other API error.
+handler404 = "meedoen.api.exceptions.page_not_found"
+handler500 = "meedoen.api.exceptions.server_error"

@@ -4,16 +4,19 @@ Sits after django_otp's OTPMiddleware (which sets `request.user.is_verified()`) 
 - A staff user with a confirmed device whose session is not verified goes to the code step ("Voer je code in").
 - With STAFF_TWO_FACTOR=required, a staff user without a confirmed device goes to the enrolment page.
 - Residents and anonymous visitors pass untouched; so do the exempt paths below.
-- The API answers 403 with a JSON error instead of a redirect (token clients have no session and are not affected:
-  DRF authenticates them in the view, after this middleware, and `request.user` here is anonymous).
+- The API answers 403 with problem details (meedoen.api.problems) instead of a redirect (token clients have no
+  session and are not affected: DRF authenticates them in the view, after this middleware, and `request.user` here
+  is anonymous).
 """
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from meedoen.api import problems
 
 from . import two_factor
 
@@ -57,7 +60,7 @@ class StaffTwoFactorMiddleware:
         if path.startswith(API_PREFIX):
             message = (_("Voer eerst je code voor tweestapsverificatie in.") if step == "code"
                        else _("Stel eerst tweestapsverificatie in."))
-            return JsonResponse({"detail": message, "code": f"two_factor_{step}"}, status=403)
+            return problems.response(403, message, code=f"two_factor_{step}", request=request)
         target = reverse("accounts:two_factor_verify" if step == "code" else "accounts:two_factor_enrol")
         if request.method == "GET":
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"

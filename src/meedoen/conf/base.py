@@ -225,12 +225,14 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: a request without valid credentials gets 401 with `WWW-Authenticate: Token` (Session alone
+    # cannot name a scheme, so DRF would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "meedoen.accounts.tokens.ExpiringTokenAuthentication",  # ApiToken: expiry, digest, issued by a superuser
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "meedoen.api.schema.AutoSchema",  # documents the problem-details errors everywhere
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -50,7 +50,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     previous_version = serializers.IntegerField(source="previous.version")
     previous_total_paid = serializers.DecimalField(source="previous.total_paid", max_digits=10, decimal_places=2)
-    letter_reference = serializers.CharField(source="letter.reference", default=None)
+    letter_reference = serializers.CharField(source="letter.reference", default=None, allow_null=True)
 
     class Meta:
         model = PaymentCorrection
@@ -63,7 +63,7 @@ class MonthlyCalculationSerializer(serializers.ModelSerializer):
     lines = serializers.SerializerMethodField()
     warnings = serializers.SerializerMethodField()
     decided_by_name = serializers.SerializerMethodField()
-    replaces_version = serializers.IntegerField(source="replaces.version", default=None)
+    replaces_version = serializers.IntegerField(source="replaces.version", default=None, allow_null=True)
     correction = serializers.SerializerMethodField()
 
     class Meta:

@@ -2,8 +2,10 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 
+from meedoen.api.schema import AutoSchema
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 
@@ -52,8 +54,16 @@ RESPONSE = inline_serializer("MonitoringIndicators", fields={
 })
 
 
+class _OneObjectSchema(AutoSchema):
+    """`list` here answers one object (the indicators of the own municipality), not an array of them."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 class MonitoringIndicatorViewSet(viewsets.ViewSet):
     permission_classes = [IsMonitoringRole]
+    schema = _OneObjectSchema()
 
     @extend_schema(
         summary="Monitoringindicatoren van de eigen gemeente",
@@ -72,7 +82,10 @@ class MonitoringIndicatorViewSet(viewsets.ViewSet):
     def list(self, request):
         form = FilterForm(request.query_params or None, municipality=request.user.municipality)
         if form.is_bound and not form.is_valid():
-            raise serializers.ValidationError(form.errors.get_json_data())
+            raise serializers.ValidationError({
+                field: [ErrorDetail(error["message"], code=error["code"] or "invalid") for error in errors]
+                for field, errors in form.errors.get_json_data().items()
+            })
         filters = form.filters()
         result = compute(filters)
         shown = disclose(result)

@@ -44,7 +44,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     outcome_display = serializers.CharField(source="get_outcome_display")
     proposed_by_name = serializers.SerializerMethodField()
     decided_by_name = serializers.SerializerMethodField()
-    letter_reference = serializers.CharField(source="letter.reference", default=None,
+    letter_reference = serializers.CharField(source="letter.reference", default=None, allow_null=True,
                                              help_text="Het kenmerk van de beschikking.")
     policy_profile = serializers.StringRelatedField()
 

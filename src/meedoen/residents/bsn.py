@@ -10,11 +10,12 @@ def normalise_bsn(value: str) -> str:
     return stdnum_bsn.compact(value or "")
 
 
+INVALID_BSN = _("Dit is geen geldig BSN. Een BSN heeft 9 cijfers en voldoet aan de elfproef.")
+
+
 def validate_bsn(value):
     if not stdnum_bsn.is_valid(value or ""):
-        raise ValidationError(
-            _("Dit is geen geldig BSN. Een BSN heeft 9 cijfers en voldoet aan de elfproef."), code="invalid_bsn"
-        )
+        raise ValidationError(INVALID_BSN, code="invalid_bsn")
 
 
 # Masking for logs and error reports. A BSN reaches text in more shapes than the 9 digits we store: as an int

@@ -94,3 +94,12 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     house_number = "12"
     postcode = "3011AA"
     city = "Rotterdam"
+
+
+def api_key_for(user, days=30):
+    """An API key for `user`, issued the only way there is: by a superuser (meedoen.accounts.tokens.issue)."""
+    from meedoen.accounts import tokens
+
+    issuer = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, municipality=user.municipality)
+    _token, key = tokens.issue(user=user, name="test", days=days, issued_by=issuer)
+    return key

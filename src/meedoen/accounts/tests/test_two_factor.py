@@ -82,7 +82,10 @@ def test_api_answers_403_json_to_an_unverified_staff_session(client, caseworker,
     client.force_login(caseworker)
     response = client.get(reverse("api:resident-list"))
     assert response.status_code == 403
-    assert response.json() == {"detail": "Stel eerst tweestapsverificatie in.", "code": "two_factor_enrol"}
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert (body["status"], body["detail"], body["code"]) == (403, "Stel eerst tweestapsverificatie in.",
+                                                               "two_factor_enrol")
 
 
 def test_api_token_clients_are_not_affected(client, caseworker, resident, settings):

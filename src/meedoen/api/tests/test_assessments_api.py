@@ -7,6 +7,7 @@ from django.urls import reverse
 from meedoen.assessment.models import Assessment
 from meedoen.audit.models import AuditEntry
 from meedoen.residents.models import DossierEvent, Resident
+from meedoen.tests.api import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_override_without_reason_is_a_400_on_override_reason(api, caseworker, re
         url(resident), {**FACTORS, "override_segment": "kansrijk", "override_reason": "  "}, format="json"
     )
     assert response.status_code == 400
-    assert "Schrijf op waarom u afwijkt" in response.json()["override_reason"][0]
+    assert "Schrijf op waarom u afwijkt" in field_errors(response)["override_reason"][0]
     assert not Assessment.objects.exists()
 
 
@@ -70,7 +71,7 @@ def test_unknown_override_segment_is_a_400(api, caseworker, resident):
     response = api.as_user(caseworker).post(
         url(resident), {**FACTORS, "override_segment": "tussengroep", "override_reason": "Omdat."}, format="json"
     )
-    assert response.status_code == 400 and "override_segment" in response.json()
+    assert response.status_code == 400 and "override_segment" in field_errors(response)
 
 
 def test_invalid_and_missing_factors_are_400(api, caseworker, resident):
@@ -79,9 +80,9 @@ def test_invalid_and_missing_factors_are_400(api, caseworker, resident):
         format="json",
     )
     assert response.status_code == 400
-    assert {"debts", "work_experience_years", "care_duties"} <= set(response.json())
+    assert {"debts", "work_experience_years", "care_duties"} <= set(field_errors(response))
     missing = api.post(url(resident), {}, format="json")
-    assert missing.status_code == 400 and set(FACTORS) <= set(missing.json())
+    assert missing.status_code == 400 and set(FACTORS) <= set(field_errors(missing))
 
 
 def test_young_person_is_never_in_the_furthest_group(api, caseworker, resident):

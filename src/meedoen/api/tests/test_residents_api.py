@@ -12,6 +12,7 @@ from meedoen.policy.models import PolicyProfile
 from meedoen.policy.services import active_profile, clear_profile_cache
 from meedoen.residents.models import DossierEvent, Resident
 from meedoen.residents.services import assign_caseworker
+from meedoen.tests.api import field_errors
 from meedoen.tests.factories import NeighbourhoodFactory, ResidentFactory, UserFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +195,7 @@ def test_invalid_bsn_is_a_400_field_error(api, caseworker, neighbourhood):
     api.sent_bsns.add("123456789")
     response = api.as_user(caseworker).post(LIST_URL, payload, format="json")
     assert response.status_code == 400
-    assert "elfproef" in response.json()["bsn"][0]
+    assert "elfproef" in field_errors(response)["bsn"][0]
     assert not Resident.objects.filter(last_name="de Vries").exists()
 
 
@@ -202,7 +203,7 @@ def test_duplicate_bsn_in_municipality_is_a_400_field_error(api, caseworker, nei
     response = api.as_user(caseworker).post(
         LIST_URL, new_resident_payload(neighbourhood, bsn=resident.bsn), format="json"
     )
-    assert response.status_code == 400 and "bsn" in response.json()
+    assert response.status_code == 400 and "bsn" in field_errors(response)
 
 
 def test_future_birth_date_is_a_400_field_error(api, caseworker, neighbourhood):
@@ -210,7 +211,7 @@ def test_future_birth_date_is_a_400_field_error(api, caseworker, neighbourhood):
     api.sent_bsns.add(payload["bsn"])
     response = api.as_user(caseworker).post(LIST_URL, payload, format="json")
     assert response.status_code == 400
-    assert response.json()["date_of_birth"] == ["Deze datum ligt in de toekomst."]
+    assert field_errors(response)["date_of_birth"] == ["Deze datum ligt in de toekomst."]
 
 
 def test_neighbourhood_of_another_municipality_is_refused(api, caseworker, neighbourhood,
@@ -219,7 +220,7 @@ def test_neighbourhood_of_another_municipality_is_refused(api, caseworker, neigh
     api.sent_bsns.add(payload["bsn"])
     response = api.as_user(caseworker).post(LIST_URL, payload, format="json")
     assert response.status_code == 400
-    assert response.json()["neighbourhood"] == ["Deze wijk kennen we niet in deze gemeente."]
+    assert field_errors(response)["neighbourhood"] == ["Deze wijk kennen we niet in deze gemeente."]
 
 
 @pytest.mark.parametrize("value", [999999, "Feijenoord"])
@@ -228,7 +229,7 @@ def test_unknown_neighbourhood_is_refused(api, caseworker, neighbourhood, value)
     api.sent_bsns.add(payload["bsn"])
     response = api.as_user(caseworker).post(LIST_URL, payload, format="json")
     assert response.status_code == 400
-    assert response.json()["neighbourhood"] == ["Deze wijk kennen we niet in deze gemeente."]
+    assert field_errors(response)["neighbourhood"] == ["Deze wijk kennen we niet in deze gemeente."]
 
 
 def test_missing_and_malformed_fields_are_400_not_500(api, caseworker, neighbourhood):
@@ -236,7 +237,7 @@ def test_missing_and_malformed_fields_are_400_not_500(api, caseworker, neighbour
         LIST_URL, {"bsn": "", "date_of_birth": "11-02-1985", "education_level": "phd", "email": "x"}, format="json"
     )
     assert response.status_code == 400
-    errors = response.json()
+    errors = field_errors(response)
     assert {"bsn", "first_name", "last_name", "date_of_birth", "neighbourhood", "education_level", "email"} <= set(
         errors
     )
@@ -246,7 +247,7 @@ def test_benefit_cannot_start_before_birth(api, caseworker, neighbourhood):
     payload = new_resident_payload(neighbourhood, benefit_start_date="1980-01-01")
     api.sent_bsns.add(payload["bsn"])
     response = api.as_user(caseworker).post(LIST_URL, payload, format="json")
-    assert response.status_code == 400 and "benefit_start_date" in response.json()
+    assert response.status_code == 400 and "benefit_start_date" in field_errors(response)
 
 
 def test_team_lead_registers_for_a_caseworker_of_the_team(api, team_lead, caseworker, outside_caseworker,
@@ -254,7 +255,7 @@ def test_team_lead_registers_for_a_caseworker_of_the_team(api, team_lead, casewo
     payload = new_resident_payload(neighbourhood, caseworker=outside_caseworker.pk)
     api.sent_bsns.add(payload["bsn"])
     refused = api.as_user(team_lead).post(LIST_URL, payload, format="json")
-    assert refused.status_code == 400 and "caseworker" in refused.json()
+    assert refused.status_code == 400 and "caseworker" in field_errors(refused)
     response = api.post(LIST_URL, {**payload, "caseworker": caseworker.pk}, format="json")
     assert response.status_code == 201
     assert Resident.objects.get(public_id=response.json()["public_id"]).current_caseworker == caseworker
@@ -325,7 +326,7 @@ def test_stale_version_is_refused_even_without_real_changes(api, caseworker, res
 
 def test_update_without_version_is_400(api, caseworker, resident):
     response = api.as_user(caseworker).patch(detail_url(resident), {"city": "Delft"}, format="json")
-    assert response.status_code == 400 and "version" in response.json()
+    assert response.status_code == 400 and "version" in field_errors(response)
     resident.refresh_from_db()
     assert resident.city == "Rotterdam"
 
@@ -336,7 +337,7 @@ def test_bsn_cannot_be_changed_through_the_api(api, caseworker, resident):
     response = api.as_user(caseworker).patch(
         detail_url(resident), {"version": resident.version, "bsn": new_bsn}, format="json"
     )
-    assert response.status_code == 400 and "bsn" in response.json()
+    assert response.status_code == 400 and "bsn" in field_errors(response)
     assert Resident.objects.get(pk=resident.pk).bsn == resident.bsn
 
 
@@ -344,12 +345,12 @@ def test_update_validates_like_create(api, caseworker, resident, other_municipal
     api.as_user(caseworker)
     future = api.patch(detail_url(resident), {"version": resident.version, "date_of_birth": "2030-01-01"},
                        format="json")
-    assert future.status_code == 400 and "date_of_birth" in future.json()
+    assert future.status_code == 400 and "date_of_birth" in field_errors(future)
     wijk = api.patch(detail_url(resident),
                      {"version": resident.version, "neighbourhood": other_municipality_neighbourhood.pk},
                      format="json")
     assert wijk.status_code == 400
-    assert wijk.json()["neighbourhood"] == ["Deze wijk kennen we niet in deze gemeente."]
+    assert field_errors(wijk)["neighbourhood"] == ["Deze wijk kennen we niet in deze gemeente."]
     assert Resident.objects.get(pk=resident.pk).version == resident.version
 
 
@@ -378,3 +379,15 @@ def test_neighbourhood_worker_who_may_read_may_not_edit(api, neighbourhood_worke
 def test_delete_is_not_offered(api, caseworker, resident):
     assert api.as_user(caseworker).delete(detail_url(resident)).status_code == 405
     assert Resident.objects.filter(pk=resident.pk).exists()
+
+
+def test_no_email_address_is_null_not_an_empty_string(api, caseworker, resident):
+    """The schema says `format: email`; "" is no e-mail address, so the API shows null (and accepts null)."""
+    api.as_user(caseworker)
+    assert resident.email == "" and api.get(detail_url(resident)).json()["email"] is None
+    response = api.patch(detail_url(resident), {"version": resident.version, "email": "f.jansen@example.nl"},
+                         format="json")
+    assert response.json()["email"] == "f.jansen@example.nl"
+    response = api.patch(detail_url(resident), {"version": resident.version + 1, "email": None}, format="json")
+    assert response.status_code == 200 and response.json()["email"] is None
+    assert Resident.objects.get(pk=resident.pk).email == ""

@@ -2,7 +2,7 @@
 municipality. Counts and estimates only: no resident is named or numbered."""
 import math
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -48,7 +48,8 @@ class ExperimentSerializer(serializers.ModelSerializer):
 
 
 def _number(value):
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    """JSON has no NaN or infinity: an estimate that cannot be made (too few answers) is null."""
+    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
 
 
 @extend_schema_view(
@@ -61,10 +62,14 @@ class ExperimentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Experiment.objects.none()
         return (Experiment.objects.filter(municipality_id=self.request.user.municipality_id)
                 .prefetch_related("arms", "waves").order_by("-created_at", "-pk"))
 
     @extend_schema(summary="Loting per stratum, respons en effectschattingen (95 %-intervallen)",
+                   parameters=[OpenApiParameter("meting", str, enum=list(services.WAVE_CODES),
+                                                description="Alleen deze meting (standaard: de laatste).")],
                    responses={200: dict})
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):

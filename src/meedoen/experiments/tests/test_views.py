@@ -202,3 +202,11 @@ def test_admin_shows_experiments_read_only(admin_client, running):
     assert admin_client.get(reverse("admin:experiments_experiment_changelist")).status_code == 200
     page = admin_client.get(reverse("admin:experiments_experiment_change", args=[experiment.pk]))
     assert page.status_code == 200 and "extra_aandacht" in page.content.decode()
+
+
+def test_api_estimates_that_cannot_be_made_are_null_not_infinite():
+    """Found by the schemathesis check: an infinite interval made the results a 500 (JSON has no infinity)."""
+    from meedoen.experiments.api.views import _number
+
+    assert [_number(v) for v in (float("inf"), float("-inf"), float("nan"), None, 1.5)] == [None, None, None, None,
+                                                                                            1.5]

@@ -10,6 +10,7 @@ from meedoen.accounts.models import Role
 from meedoen.audit.models import AuditEntry
 from meedoen.money import services
 from meedoen.money.models import IncomeReport
+from meedoen.tests.api import field_errors
 from meedoen.tests.factories import UserFactory
 
 from .conftest import month
@@ -60,7 +61,7 @@ def test_all_months_newest_first_and_a_bad_month_is_a_clear_error(corrected, tea
     months = [r["month"] for r in client.get(url(corrected)).json()["results"]]
     assert months == ["2026-03-01", "2026-03-01", "2026-02-01", "2026-01-01"]
     response = client.get(url(corrected), {"month": "maart"})
-    assert response.status_code == 400 and "JJJJ-MM" in str(response.json())
+    assert response.status_code == 400 and "JJJJ-MM" in field_errors(response)["month"][0]
 
 
 def test_another_team_and_other_roles_are_refused_and_audited(corrected, outside_caseworker, municipality,

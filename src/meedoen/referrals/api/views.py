@@ -2,12 +2,12 @@
 organisation and take the steps of the loop. Every action needs the `version` that was read; a stale version gives
 409 and changes nothing. Another organisation's referral gives 403 and a DENIED audit entry; every read is audited."""
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import exceptions, permissions, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from meedoen.api import problems
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 from meedoen.referrals import queries, services
@@ -18,16 +18,14 @@ from .serializers import (
     ReturnSerializer,
 )
 
-ERROR_BODY = inline_serializer("PartnerErrorDetail", fields={"detail": serializers.CharField()})
-CONFLICT_BODY = inline_serializer("ReferralConflict", fields={
-    "detail": serializers.CharField(), "version": serializers.IntegerField(help_text="De huidige versie.")})
+# Error bodies are problem details (meedoen.api.schema adds them, and 401, 415 and 500, to every operation).
 ACTION_RESPONSES = {
     200: ProviderReferralSerializer,
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Foutmeldingen per veld, of de stap kan niet (meer)."),
-    403: OpenApiResponse(ERROR_BODY, description="Niet voor uw organisatie (de poging wordt gelogd)."),
-    404: OpenApiResponse(ERROR_BODY, description="Deze doorverwijzing bestaat niet."),
-    409: OpenApiResponse(CONFLICT_BODY, description="Iemand anders heeft de doorverwijzing intussen gewijzigd. "
-                                                    "Er is niets gewijzigd."),
+    400: OpenApiResponse(description="De invoer klopt niet, of deze stap kan niet (meer) bij deze doorverwijzing."),
+    403: OpenApiResponse(description="Niet voor uw organisatie (de poging wordt gelogd)."),
+    404: OpenApiResponse(description="Deze doorverwijzing bestaat niet."),
+    409: OpenApiResponse(description="Iemand anders heeft de doorverwijzing intussen gewijzigd. Er is niets "
+                                     "gewijzigd; `version` is de huidige versie."),
 }
 
 
@@ -110,8 +108,8 @@ class ProviderReferralViewSet(viewsets.GenericViewSet):
             audit.record(request, AuditEntry.Action.CONFLICT, resident=referral.resident_id, obj=referral,
                          screen=_screen(self))
             # Returned, not raised: the conflict entry must survive even under ATOMIC_REQUESTS.
-            return Response({"detail": str(services.STALE_MESSAGE), "version": exc.current_version},
-                            status=status.HTTP_409_CONFLICT)
+            return problems.response(status.HTTP_409_CONFLICT, services.STALE_MESSAGE, code="version_conflict",
+                                     request=request, version=exc.current_version)
         audit.record(request, AuditEntry.Action.UPDATE, resident=referral.resident_id, obj=referral,
                      screen=_screen(self), detail={"action": self.action})
         fresh = self.get_queryset().get(pk=referral.pk)

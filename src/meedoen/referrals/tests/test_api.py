@@ -13,6 +13,7 @@ from meedoen.guidance.models import Task
 from meedoen.referrals import services
 from meedoen.referrals.models import Referral
 from meedoen.residents.models import Resident
+from meedoen.tests.api import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -116,13 +117,13 @@ def test_a_stale_version_gives_409_and_changes_nothing(api, provider_user, refer
     ("return", {"advice": "Eerst schuldhulp"}, "version"),
     ("place", {"version": 1, "placed_on": "2999-01-01"}, "placed_on"),
     ("decline", {"version": 1, "reason": "  "}, "reason"),
-    ("report", {"version": 1, "progress": "going_well", "text": "Gaat goed"}, "__all__"),  # not placed yet
+    ("report", {"version": 1, "progress": "going_well", "text": "Gaat goed"}, "non_field_errors"),  # not placed
 ])
 def test_bad_input_is_a_400_with_the_field_and_nothing_changes(api, provider_user, referral, action, payload,
                                                               field):
     response = api.as_user(provider_user).post(url(referral, action), payload, format="json")
     assert response.status_code == 400, response.content
-    assert field in response.json()
+    assert field in field_errors(response)
     fresh = Referral.objects.get(pk=referral.pk)
     assert fresh.status == "sent" and fresh.version == 1
 

@@ -17,6 +17,9 @@ from meedoen.residents import bsn as bsn_rules
 from meedoen.residents.models import Resident
 
 UNKNOWN_NEIGHBOURHOOD = _("Deze wijk kennen we niet in deze gemeente.")
+# What the API accepts as a BSN, stated in the schema as `pattern`: 9 digits, optionally grouped 4-2-3 by a space or
+# a dot. The 11-proof cannot be a pattern; validate_bsn checks it after the separators are taken out.
+BSN_FORMAT = r"^[0-9]{4}[ .]?[0-9]{2}[ .]?[0-9]{3}$"
 
 # The dossier fields a caseworker may change. BSN, caseworker, segment and version have their own routes.
 EDITABLE_FIELDS = [
@@ -70,6 +73,25 @@ class TeamCaseworkerField(serializers.PrimaryKeyRelatedField):
         return qs.filter(team_id=user.team_id, municipality_id=user.municipality_id)
 
 
+class OptionalEmailField(serializers.EmailField):
+    """An e-mail address, or null when there is none. The dossier stores "" for none; the API shows null, because ""
+    is no e-mail address and the schema promises `format: email`. On input null and "" both mean: no address."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ResidentSerializer(serializers.ModelSerializer):
     """A dossier as the API shows it. The BSN is only ever shown masked."""
 
@@ -77,6 +99,7 @@ class ResidentSerializer(serializers.ModelSerializer):
     bsn_masked = serializers.CharField(read_only=True, help_text=_("Alleen de laatste vier cijfers van het BSN."))
     neighbourhood_name = serializers.CharField(source="neighbourhood.name", read_only=True)
     current_caseworker_name = serializers.SerializerMethodField()
+    email = OptionalEmailField(read_only=True, allow_blank=False)
 
     class Meta:
         model = Resident
@@ -92,6 +115,7 @@ class _ResidentWriteSerializer(serializers.ModelSerializer):
     """Field checks shared by create and update. Model validators (11-proof, no future dates) run as well."""
 
     neighbourhood = MunicipalityNeighbourhoodField(queryset=Neighbourhood.objects.all())
+    email = OptionalEmailField(required=False, label=_("e-mail"))
 
     def _value(self, attrs, name, default=None):
         if name in attrs:
@@ -116,9 +140,13 @@ class _ResidentWriteSerializer(serializers.ModelSerializer):
 class ResidentCreateSerializer(_ResidentWriteSerializer):
     """Register a resident in the requesting user's municipality. The BSN is accepted here and never returned."""
 
-    bsn = serializers.CharField(
-        write_only=True, max_length=20, trim_whitespace=True,
-        help_text=_("Burgerservicenummer, 9 cijfers, voldoet aan de elfproef. Wordt nooit teruggegeven."),
+    bsn = serializers.RegexField(
+        BSN_FORMAT, write_only=True, max_length=11, trim_whitespace=True,
+        error_messages={"invalid": bsn_rules.INVALID_BSN},
+        help_text=_(
+            "Burgerservicenummer: 9 cijfers, mag in groepjes (1234 56 782 of 1234.56.782), voldoet aan de elfproef. "
+            "Wordt nooit teruggegeven."
+        ),
     )
     caseworker = TeamCaseworkerField(
         queryset=User.objects.all(), required=False, write_only=True,
@@ -136,10 +164,11 @@ class ResidentCreateSerializer(_ResidentWriteSerializer):
         try:
             bsn_rules.validate_bsn(value)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
         user = _request_user(self)
         if Resident.objects.filter(municipality_id=getattr(user, "municipality_id", None), bsn=value).exists():
-            raise serializers.ValidationError(_("Er is in deze gemeente al een dossier met dit BSN."))
+            raise serializers.ValidationError(
+                _("Er is in deze gemeente al een dossier met dit BSN."), code="duplicate_bsn")
         return value
 
 
@@ -150,6 +179,8 @@ class ResidentUpdateSerializer(_ResidentWriteSerializer):
         min_value=1, write_only=True,
         help_text=_("De versie van het dossier zoals u die las. Verplicht, ook bij een gedeeltelijke wijziging."),
     )
+
+    required_when_partial = ("version",)  # the schema says so for PATCH too (meedoen.api.schema)
 
     class Meta:
         model = Resident

@@ -2,12 +2,12 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 
 from meedoen.accounts.models import Role
+from meedoen.api import problems
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 from meedoen.residents import access, services
@@ -22,18 +22,12 @@ CONFLICT_MESSAGE = gettext_lazy(
     "met de nieuwe versie."
 )
 
-ERROR_BODY = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
-CONFLICT_BODY = inline_serializer(
-    "DossierConflict",
-    fields={
-        "detail": serializers.CharField(),
-        "version": serializers.IntegerField(help_text="De huidige versie van het dossier."),
-    },
-)
-FORBIDDEN = OpenApiResponse(ERROR_BODY, description="Geen toegang tot dit dossier (de poging wordt gelogd).")
-NOT_FOUND = OpenApiResponse(ERROR_BODY, description="Dit dossier bestaat niet.")
+# Error responses: the schema class (meedoen.api.schema) gives each the problem-details body; these only describe.
+FORBIDDEN = OpenApiResponse(description="Geen toegang tot dit dossier (de poging wordt gelogd).")
+NOT_FOUND = OpenApiResponse(description="Dit dossier bestaat niet, of een paginanummer voorbij de laatste pagina.")
 FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="Foutmeldingen per veld, bijvoorbeeld {\"bsn\": [\"Dit is geen geldig BSN…\"]}."
+    description="De invoer klopt niet. In `invalidParams` staat per veld wat er niet goed is, bijvoorbeeld "
+                "{\"name\": \"bsn\", \"code\": \"invalid_bsn\", \"reason\": \"Dit is geen geldig BSN…\"}."
 )
 
 
@@ -54,10 +48,14 @@ def _screen(view):
 
 
 CONFLICT = OpenApiResponse(
-    CONFLICT_BODY,
-    description="Iemand anders heeft het dossier opgeslagen nadat u het ophaalde. Er is niets gewijzigd.",
+    description="Iemand anders heeft het dossier opgeslagen nadat u het ophaalde. Er is niets gewijzigd; `version` "
+                "is de huidige versie.",
     examples=[
-        OpenApiExample("Conflict", value={"detail": "Iemand anders heeft dit dossier opgeslagen…", "version": 4}),
+        OpenApiExample("Conflict", value={
+            "type": "https://www.rfc-editor.org/rfc/rfc9110#status.409", "title": "Conflict met de huidige gegevens",
+            "status": 409, "detail": "Iemand anders heeft dit dossier opgeslagen…", "code": "version_conflict",
+            "instance": "/api/v1/residents/4f0c2a8e-0d7e-4b9b-9a51-1f8e6f1f2c3d/", "version": 4,
+        }),
     ],
 )
 STALE_VERSION_NOTE = (
@@ -85,7 +83,9 @@ UPDATE_RESPONSES = {200: ResidentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 
             "inwoner, tenzij een andere klantmanager uit het team wordt gekozen."
         ),
         request=ResidentCreateSerializer,
-        responses={201: ResidentSerializer, 400: FIELD_ERRORS, 403: OpenApiResponse(ERROR_BODY)},
+        responses={201: ResidentSerializer, 400: FIELD_ERRORS,
+                   403: OpenApiResponse(description="U mag geen inwoners inschrijven (alleen klantmanagers en "
+                                                    "teamleiders).")},
     ),
     update=extend_schema(
         summary="Een dossier wijzigen (alle velden)",
@@ -196,7 +196,8 @@ class ResidentViewSet(
             )
             current = Resident.objects.filter(pk=resident.pk).values_list("version", flat=True).first()
             # Returned, not raised: the conflict entry must survive even under ATOMIC_REQUESTS.
-            return Response({"detail": str(CONFLICT_MESSAGE), "version": current}, status=status.HTTP_409_CONFLICT)
+            return problems.response(status.HTTP_409_CONFLICT, CONFLICT_MESSAGE, code="version_conflict",
+                                     request=request, version=current)
         audit.record(
             request, AuditEntry.Action.UPDATE, resident=resident, screen=_screen(self), detail={"fields": changed}
         )
