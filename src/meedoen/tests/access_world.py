@@ -156,6 +156,75 @@ def worlds(draw, max_extra_users=4, max_residents=12):
                  tuple(residents), tuple(referrals), tuple(campaigns), tuple(outreaches))
 
 
+# -- the rules, restated from the access modules' docstrings (plain Python over the description) ----------------------
+
+
+def expected_dossiers(world, u):
+    """Indices of the residents user `u` may see, from the docstring of residents/access.py:
+
+    - klantmanager: residents whose current caseworker is in the own team (own caseload included); without a team
+      only the own caseload;
+    - teamleider: residents of the own team, plus residents without a caseworker in the team's wijken;
+    - wijkteammedewerker: residents of the own wijk, only when the policy profile shares names with the wijkteam;
+    - every other role, and anyone without a municipality: nobody.
+    Always within the user's own municipality.
+    """
+    user = world.users[u]
+    if user.municipality is None:
+        return set()
+    seen = set()
+    for r, resident in enumerate(world.residents):
+        if resident.municipality != user.municipality:
+            continue
+        caseworker_team = world.team_of(resident.caseworker)
+        if user.role == Role.CASEWORKER:
+            if user.team is None:
+                visible = resident.caseworker == u
+            else:
+                visible = resident.caseworker is not None and caseworker_team == user.team
+        elif user.role == Role.TEAM_LEAD:
+            if user.team is None:
+                visible = False
+            else:
+                in_team = resident.caseworker is not None and caseworker_team == user.team
+                unassigned_in_team_wijk = resident.caseworker is None and resident.wijk in world.teams[user.team].wijken
+                visible = in_team or unassigned_in_team_wijk
+        elif user.role == Role.NEIGHBOURHOOD_WORKER:
+            visible = (user.wijk is not None and resident.wijk == user.wijk
+                       and world.shares_names(user.municipality))
+        else:
+            visible = False
+        if visible:
+            seen.add(r)
+    return seen
+
+
+def expected_campaigns(world, u):
+    """Indices of the campaigns user `u` sees (outreach.services.visible_campaigns; docs/outreach.md): klantmanagers
+    and teamleiders of the campaign's municipality see the campaigns of their own team and the ones they created
+    themselves (without a team: only those); nobody else sees any."""
+    user = world.users[u]
+    if user.municipality is None or user.role not in (Role.CASEWORKER, Role.TEAM_LEAD):
+        return set()
+    return {c for c, campaign in enumerate(world.campaigns) if campaign.municipality == user.municipality
+            and ((user.team is not None and campaign.team == user.team) or campaign.created_by == u)}
+
+
+def expected_outreaches(world, u):
+    """An outreach (one resident in one campaign) is visible when both its campaign and its dossier are."""
+    campaigns, dossiers = expected_campaigns(world, u), expected_dossiers(world, u)
+    return {o for o, (c, r) in enumerate(world.outreaches) if c in campaigns and r in dossiers}
+
+
+def expected_provider_referrals(world, u):
+    """Referrals a partner's staff member sees (referrals.queries.provider_referrals): only those to the own
+    organisation, and only for the role 'medewerker partner' with an organisation."""
+    user = world.users[u]
+    if user.role != Role.PROVIDER_STAFF or user.provider is None:
+        return set()
+    return {i for i, (_r, p) in enumerate(world.referrals) if p == user.provider}
+
+
 @dataclass
 class Built:
     municipalities: list

@@ -1,8 +1,8 @@
 """Who sees which dossier (residents.access), as a property over random municipalities.
 
-The rule is stated again below in plain Python from the module's docstring, over the drawn description of the
-world — never by calling the code under test — and compared with `visible_residents`, `can_edit` and
-`get_resident_or_deny` for every user and every dossier.
+The rule is stated again in plain Python from the module's docstring (`access_world.expected_dossiers`), over the
+drawn description of the world — never by calling the code under test — and compared with `visible_residents`,
+`can_edit` and `get_resident_or_deny` for every user and every dossier.
 """
 import uuid
 
@@ -15,51 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from meedoen.accounts.models import Role
 from meedoen.audit.models import AuditEntry
 from meedoen.residents.access import can_edit, get_resident_or_deny, visible_residents
-from meedoen.tests.access_world import build, rolled_back, worlds
+from meedoen.tests.access_world import build, expected_dossiers, rolled_back, worlds
 
 pytestmark = pytest.mark.django_db
 
 PROPERTY = settings(max_examples=35, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def expected_dossiers(world, u):
-    """Indices of the residents user `u` may see, from the docstring of residents/access.py:
-
-    - klantmanager: residents whose current caseworker is in the own team (own caseload included); without a team
-      only the own caseload;
-    - teamleider: residents of the own team, plus residents without a caseworker in the team's wijken;
-    - wijkteammedewerker: residents of the own wijk, only when the policy profile shares names with the wijkteam;
-    - every other role, and anyone without a municipality: nobody.
-    Always within the user's own municipality.
-    """
-    user = world.users[u]
-    if user.municipality is None:
-        return set()
-    seen = set()
-    for r, resident in enumerate(world.residents):
-        if resident.municipality != user.municipality:
-            continue
-        caseworker_team = world.team_of(resident.caseworker)
-        if user.role == Role.CASEWORKER:
-            if user.team is None:
-                visible = resident.caseworker == u
-            else:
-                visible = resident.caseworker is not None and caseworker_team == user.team
-        elif user.role == Role.TEAM_LEAD:
-            if user.team is None:
-                visible = False
-            else:
-                in_team = resident.caseworker is not None and caseworker_team == user.team
-                unassigned_in_team_wijk = resident.caseworker is None and resident.wijk in world.teams[user.team].wijken
-                visible = in_team or unassigned_in_team_wijk
-        elif user.role == Role.NEIGHBOURHOOD_WORKER:
-            visible = (user.wijk is not None and resident.wijk == user.wijk
-                       and world.shares_names(user.municipality))
-        else:
-            visible = False
-        if visible:
-            seen.add(r)
-    return seen
 
 
 @PROPERTY
