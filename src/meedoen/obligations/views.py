@@ -475,7 +475,7 @@ def team(request):
                     .select_related("resident", "proposed_by").prefetch_related("hearings")
                     .order_by("proposed_on", "id"))
     today = timezone.localdate()
-    since = today.replace(year=today.year - 1)
+    since = rules.add_months(today, -12)  # on 29 February: 28 February a year earlier (no such day)
     context = {
         "awaiting": awaiting,
         "team_stats": services.statistics(request.user.municipality, since=since, team=request.user.team),

@@ -13,8 +13,9 @@ Three ways to solve it, all over the same fit:
   out the rest (column generation): node potentials of the residual network show which left-out pairs could still
   improve the plan; those join and the flow is solved again. When none is left, the potentials prove the plan
   optimal over all pairs (`Allocation.certified`).
-- `exact_optimum` — the same min-cost flow over *all* feasible pairs: the true optimum, used to validate the
-  planner (`make bench`, and the property tests on small instances).
+- `exact_optimum` — the same min-cost flow over *all* feasible pairs: the optimum, used in the property tests on
+  small instances. It shares the flow code with the planner; the independent reference is the assignment LP solved
+  by scipy's HiGHS (offer/tests/test_planning_highs.py, and `make bench`).
 - `greedy_allocation` — first come, first served: residents in order each take their best activity with a place
   left. The baseline the planner must clearly beat.
 
@@ -406,7 +407,9 @@ def residual_potentials(n: int, left: np.ndarray, rows: np.ndarray, cols: np.nda
 
 
 def exact_optimum(fit, capacity, fixed=None) -> Allocation:
-    """The true optimum: one min-cost flow over every feasible pair (slow on large problems; for validation)."""
+    """The optimum as one min-cost flow over every feasible pair (slow on large problems). It shares `solve_pairs`
+    with the planner, so it is no independent check: that is the HiGHS LP in offer/tests/test_planning_highs.py and
+    bench/offer.py."""
     started = time.perf_counter()
     capacity, fixed, left = _normalise(fit, capacity, fixed)
     n, m = fit.n_residents, fit.n_activities
