@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "meedoen.formtools.InvalidParameterMiddleware",  # a bad query or form parameter: 400 with the message, not 500
 ]
 
 ROOT_URLCONF = "meedoen.urls"
@@ -236,6 +237,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {"id": int},  # meedoen.formtools.IdConverter: <int:…> bounded to a database integer
     "ENUM_NAME_OVERRIDES": {
         "HealthLimitationEnum": "meedoen.residents.choices.HealthLimitation",
         "EducationLevelEnum": "meedoen.residents.choices.EducationLevel",

@@ -58,7 +58,7 @@ def _number(value):
 class ExperimentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ExperimentSerializer
     permission_classes = [IsResearchReader]
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     def get_queryset(self):
         return (Experiment.objects.filter(municipality_id=self.request.user.municipality_id)
