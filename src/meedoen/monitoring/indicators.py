@@ -24,6 +24,7 @@ from meedoen.guidance.models import ActionPlan, Conversation, GuidanceEnding, Pl
 from meedoen.obligations.models import Exemption, Measure
 from meedoen.organisation.models import Neighbourhood, Team
 from meedoen.outreach.models import Appointment, LadderStep, Outreach
+from meedoen.policy.models import PolicyProfile
 from meedoen.policy.services import active_profile
 from meedoen.referrals.models import Referral
 from meedoen.residents.models import CaseworkerAssignment, Resident
@@ -192,7 +193,10 @@ def collect(filters: Filters) -> Records:
         caseworker_id, team_id = responsible_at(history.get(rid), end, (caseworker_now, team_now))
         residents[rid] = ResidentRow(rid, wijk, segment, team_id, caseworker_id, last_contact_on, next_contact_on)
 
-    profile = active_profile(filters.municipality, end)
+    try:
+        profile = active_profile(filters.municipality, end)
+    except PolicyProfile.DoesNotExist:  # a period before the first profile: the segments of the profile in force now
+        profile = PolicyProfile.objects.active_for(filters.municipality.policy_key, timezone.localdate())
     activation_segment = profile.groups[-1].code if profile is not None and profile.groups else None
 
     invited_ever, invited_in_period = set(), set()
