@@ -86,10 +86,6 @@ def form_errors(form):
     return texts
 
 
-def _one_error(exc: ValidationError):
-    return exc.messages[0] if exc.messages else gettext("Deze waarde kan niet.")
-
-
 class InvalidParameterMiddleware:
     """Answers an InvalidParameter that a view let through with 400 and the message (not 500)."""
 
@@ -240,7 +236,7 @@ def parse_month(value, *, name="maand"):
     try:
         return MonthField(required=False).clean(value)
     except ValidationError as exc:
-        raise InvalidParameter(name, _one_error(exc), code=exc.error_list[0].code) from None
+        raise InvalidParameter(name, exc.messages[0], code=exc.error_list[0].code) from None
 
 
 def date_range_message(first=FIRST_DAY, last=LAST_DAY):

@@ -23,8 +23,8 @@ def _subclasses(cls):
 
 
 def _project_classes(base):
-    return sorted({c for c in _subclasses(base) if c.__module__.startswith("meedoen.") and ".tests" not in c.__module__},
-                  key=lambda c: f"{c.__module__}.{c.__qualname__}")
+    found = {c for c in _subclasses(base) if c.__module__.startswith("meedoen.") and ".tests" not in c.__module__}
+    return sorted(found, key=lambda c: f"{c.__module__}.{c.__qualname__}")
 
 
 def _patterns(resolver, prefix=""):
