@@ -1,8 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from meedoen.formtools import IdConverter
 from meedoen.residents import views as resident_views
+
+# <id:pk> instead of <int:pk> everywhere: an id a database integer cannot hold is a 404, not a 500. Registered before
+# the apps' URLconfs are included below.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", resident_views.home, name="home"),

@@ -11,5 +11,5 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("tweestapsverificatie/instellen/", views.two_factor_enrol, name="two_factor_enrol"),
     path("tweestapsverificatie/medewerkers/", views.two_factor_staff, name="two_factor_staff"),
-    path("tweestapsverificatie/medewerkers/<int:pk>/wissen/", views.two_factor_reset, name="two_factor_reset"),
+    path("tweestapsverificatie/medewerkers/<id:pk>/wissen/", views.two_factor_reset, name="two_factor_reset"),
 ]

@@ -13,11 +13,11 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from meedoen import formtools
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 
@@ -27,11 +27,7 @@ from .models import Role, User
 
 
 def _next_url(request, default=None):
-    candidate = request.POST.get("next") or request.GET.get("next")
-    allowed_hosts = {request.get_host()}
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts, require_https=request.is_secure()):
-        return candidate
-    return default or resolve_url(settings.LOGIN_REDIRECT_URL)
+    return formtools.next_url(request, default or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _with_next(url_name, next_url):

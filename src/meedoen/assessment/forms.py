@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, IntegerField
 from meedoen.residents import choices
 
 from .instruments import LADDER_STEPS, ZRM_DOMAINS, ZRM_SCALE
@@ -11,7 +12,7 @@ from .rules import AssessmentInputs
 class AssessmentForm(forms.Form):
     """The factors of de knip. Age and benefit duration come from the dossier; the rest is confirmed in the talk."""
 
-    work_experience_years = forms.IntegerField(label=_("Werkervaring (jaren)"), min_value=0, max_value=60)
+    work_experience_years = IntegerField(label=_("Werkervaring (jaren)"), min_value=0, max_value=60)
     education = forms.ChoiceField(label=_("Opleiding"), choices=choices.EducationLevel.choices)
     language = forms.ChoiceField(label=_("Nederlandse taal"), choices=choices.LanguageLevel.choices)
     physical_health = forms.ChoiceField(label=_("Lichamelijke gezondheid"), choices=choices.HealthLimitation.choices)
@@ -70,7 +71,7 @@ def _not_in_future(value):
 
 
 class LadderForm(forms.Form):
-    measured_on = forms.DateField(
+    measured_on = DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), validators=[_not_in_future]
     )
     step = forms.TypedChoiceField(
@@ -81,7 +82,7 @@ class LadderForm(forms.Form):
 
 
 class ZRMForm(forms.Form):
-    measured_on = forms.DateField(
+    measured_on = DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), validators=[_not_in_future]
     )
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import Role
+from meedoen.formtools import IdField, get_page
 
 from .models import AuditEntry
 
@@ -13,7 +14,7 @@ from .models import AuditEntry
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label=_("Gebruiker"), required=False)
     action = forms.ChoiceField(label=_("Handeling"), required=False, choices=[("", _("Alle"))] + AuditEntry.Action.choices)
-    resident_id = forms.IntegerField(label=_("Dossiernummer"), required=False, min_value=1)
+    resident_id = IdField(label=_("Dossiernummer"), required=False, min_value=1)
 
 
 @login_required
@@ -30,5 +31,5 @@ def audit_list(request):
             qs = qs.filter(action=form.cleaned_data["action"])
         if form.cleaned_data["resident_id"]:
             qs = qs.filter(resident_id=form.cleaned_data["resident_id"])
-    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    page = get_page(Paginator(qs, 50), request)
     return render(request, "audit/list.html", {"form": form, "page": page})

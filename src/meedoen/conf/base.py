@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "meedoen.formtools.InvalidParameterMiddleware",  # a bad query or form parameter: 400 with the message, not 500
     # Last, so it sees the answer of the view itself: every read and refusal of personal data in the audit trail.
     "meedoen.audit.middleware.AuditMiddleware",
 ]
@@ -247,6 +248,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {"id": int},  # meedoen.formtools.IdConverter: <int:…> bounded to a database integer
     "ENUM_NAME_OVERRIDES": {
         "HealthLimitationEnum": "meedoen.residents.choices.HealthLimitation",
         "EducationLevelEnum": "meedoen.residents.choices.EducationLevel",

@@ -3,6 +3,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, DecimalField, IntegerField
+
 from . import rules
 from .models import Consent
 
@@ -52,12 +54,12 @@ class ExperimentForm(forms.Form):
                                                   "o": ", ".join(rules.OPERATORS)})
     consent_required = forms.BooleanField(label=_("Alleen met toestemming van de inwoner"), required=False,
                                           initial=True)
-    seed = forms.IntegerField(label=_("Seed voor het loten"), required=False, min_value=0,
-                              help_text=_("Leeg laten: Meedoen kiest er een en legt die vast."))
-    t0 = forms.DateField(label=_("Nulmeting (T0) gepland op"), required=False)
-    t1 = forms.DateField(label=_("Meting T1 gepland op"), required=False)
-    t2 = forms.DateField(label=_("Meting T2 gepland op"), required=False)
-    t3 = forms.DateField(label=_("Meting T3 gepland op"), required=False)
+    seed = IntegerField(label=_("Seed voor het loten"), required=False, min_value=0,
+                        help_text=_("Leeg laten: Meedoen kiest er een en legt die vast."))
+    t0 = DateField(label=_("Nulmeting (T0) gepland op"), required=False)
+    t1 = DateField(label=_("Meting T1 gepland op"), required=False)
+    t2 = DateField(label=_("Meting T2 gepland op"), required=False)
+    t3 = DateField(label=_("Meting T3 gepland op"), required=False)
 
     def waves(self):
         return {code.upper(): self.cleaned_data[code] for code in ("t0", "t1", "t2", "t3") if self.cleaned_data[code]}
@@ -67,7 +69,7 @@ class ArmForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Kort, zonder spaties, bijv. extra_aandacht."))
     name = forms.CharField(label=_("Naam"), max_length=120)
     description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    weight = forms.IntegerField(label=_("Gewicht bij het loten"), min_value=1, max_value=20, initial=1)
+    weight = IntegerField(label=_("Gewicht bij het loten"), min_value=1, max_value=20, initial=1)
     is_control = forms.BooleanField(label=_("Dit is de controlegroep (verandert niets)"), required=False)
     parameters = JSONField(
         label=_("Wat deze conditie verandert"), required=False, empty=dict,
@@ -78,19 +80,19 @@ class ArmForm(forms.Form):
 
 class ConsentForm(forms.Form):
     status = forms.ChoiceField(label=_("Toestemming"), choices=Consent.Status.choices, widget=forms.RadioSelect)
-    on = forms.DateField(label=_("Datum"))
+    on = DateField(label=_("Datum"))
 
 
 class QuestionnaireForm(forms.Form):
-    wellbeing = forms.IntegerField(label=_("Hoe tevreden bent u met uw leven op dit moment? (1 = heel ontevreden, "
-                                           "10 = heel tevreden)"), min_value=1, max_value=10)
-    health = forms.IntegerField(label=_("Hoe is uw gezondheid? (1 = slecht, 5 = uitstekend)"), min_value=1,
-                                max_value=5)
-    caseworker_grade = forms.IntegerField(label=_("Welk rapportcijfer geeft u uw klantmanager? (1 tot en met 10)"),
-                                          min_value=1, max_value=10)
-    participation_hours = forms.DecimalField(
+    wellbeing = IntegerField(label=_("Hoe tevreden bent u met uw leven op dit moment? (1 = heel ontevreden, "
+                                     "10 = heel tevreden)"), min_value=1, max_value=10)
+    health = IntegerField(label=_("Hoe is uw gezondheid? (1 = slecht, 5 = uitstekend)"), min_value=1,
+                          max_value=5)
+    caseworker_grade = IntegerField(label=_("Welk rapportcijfer geeft u uw klantmanager? (1 tot en met 10)"),
+                                    min_value=1, max_value=10)
+    participation_hours = DecimalField(
         label=_("Hoeveel uur per week doet u mee aan activiteiten, vrijwilligerswerk of zorg voor anderen?"),
         min_value=0, max_value=80, decimal_places=1, localize=True)
-    paid_hours = forms.DecimalField(label=_("Hoeveel uur per week werkt u betaald?"), min_value=0, max_value=80,
-                                    localize=True,
-                                    decimal_places=1)
+    paid_hours = DecimalField(label=_("Hoeveel uur per week werkt u betaald?"), min_value=0, max_value=80,
+                              localize=True,
+                              decimal_places=1)

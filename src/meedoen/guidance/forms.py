@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, DecimalField, formfield
+
 from .models import ActionPlan, Conversation, GuidanceEnding, PlanStep, Route
 
 
@@ -23,10 +25,11 @@ class DateInput(forms.DateInput):
 
 
 class ConversationForm(forms.ModelForm):
-    held_on = forms.DateField(label=_("Datum van het gesprek"), widget=DateInput(), validators=[_not_in_future])
+    held_on = DateField(label=_("Datum van het gesprek"), widget=DateInput(), validators=[_not_in_future])
 
     class Meta:
         model = Conversation
+        formfield_callback = formfield  # bounded dates and finite decimals (meedoen.formtools)
         fields = ["held_on", "where", "venue", "with_whom", "discussed", "wishes", "talents", "refusal",
                   "refused_what", "cant_reason", "refusal_explanation"]
         widgets = {
@@ -87,7 +90,7 @@ class PlanForm(forms.Form):
         label=_("Doelen"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wat wil de inwoner bereiken? Gebruik de woorden van de inwoner."),
     )
-    capacity_hours_per_week = forms.DecimalField(
+    capacity_hours_per_week = DecimalField(
         label=_("Hoeveel uur per week kan de inwoner nu aan?"), min_value=Decimal(0), max_value=Decimal(40),
         decimal_places=1, max_digits=4,
         help_text=_("Naar vermogen: een vrijwilligersplek is officieel 20 uur per week, gemiddeld 10, en begint soms "
@@ -95,8 +98,8 @@ class PlanForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
     capacity_note = forms.CharField(label=_("Toelichting op het vermogen"), required=False, max_length=300)
-    review_on = forms.DateField(label=_("Evaluatiedatum"), widget=DateInput(),
-                                help_text=_("Wanneer kijkt u samen met de inwoner hoe het gaat?"))
+    review_on = DateField(label=_("Evaluatiedatum"), widget=DateInput(),
+                          help_text=_("Wanneer kijkt u samen met de inwoner hoe het gaat?"))
     over_capacity_reason = forms.CharField(
         label=_("Reden voor meer uren dan het vermogen"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Alleen nodig als de afspraken samen meer uren vragen dan de inwoner nu aankan."),
@@ -125,7 +128,7 @@ class PlanForm(forms.Form):
 class PlanStepForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), choices=[("", _("– kies –"))] + list(PlanStep.Kind.choices))
     description = forms.CharField(label=_("Wat gaat er gebeuren?"), max_length=300)
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalField(
         label=_("Uren per week"), min_value=Decimal(0), max_value=Decimal(40), decimal_places=1, max_digits=4,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
@@ -182,8 +185,8 @@ class SignPlanForm(forms.Form):
             ("portal_later", _("Later zelf in het portaal")),
         ],
     )
-    signed_on = forms.DateField(label=_("Datum van ondertekening"), widget=DateInput(), required=False,
-                                validators=[_not_in_future])
+    signed_on = DateField(label=_("Datum van ondertekening"), widget=DateInput(), required=False,
+                          validators=[_not_in_future])
 
     def clean(self):
         cleaned = super().clean()
@@ -194,7 +197,7 @@ class SignPlanForm(forms.Form):
 
 
 class EndGuidanceForm(forms.Form):
-    ended_on = forms.DateField(label=_("Einddatum"), widget=DateInput(), validators=[_not_in_future])
+    ended_on = DateField(label=_("Einddatum"), widget=DateInput(), validators=[_not_in_future])
     reason = forms.ChoiceField(label=_("Waarom stopt de begeleiding?"), widget=forms.RadioSelect,
                                choices=GuidanceEnding.Reason.choices)
     explanation = forms.CharField(label=_("Toelichting op de reden"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,7 +1,7 @@
 """Screens of the guidance loop: worklist, team follow-up, the guidance tab of the dossier, conversations, plans,
 signing, ending, re-orientation, tasks. Views stay thin: access through residents.access, changes through
 services, every read and change of personal data in the audit trail."""
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,16 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from meedoen.formtools import add_validation_error
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import (
+    InvalidParameter, add_validation_error, get_page, parse_decimal, parse_int, redirect_to_next,
+)
 from meedoen.policy.services import active_profile
 from meedoen.residents.access import get_resident_or_deny, visible_residents
 from meedoen.residents.tabs import dossier_context
@@ -62,7 +64,7 @@ def _worklist_context(request, caseworker):
                "labels": wl.SIGNAL_LABELS}
     if signal in rules.SIGNAL_CODES:
         members = [i for i in items if i.top.code == signal]
-        page = Paginator(members, WORKLIST_PAGE_SIZE).get_page(request.GET.get("pagina"))
+        page = get_page(Paginator(members, WORKLIST_PAGE_SIZE), request)
         labels = {code: str(label) for code, label in wl.SIGNAL_LABELS.items()}
         context.update({"page": page, "rows": [wl.present(i, labels) for i in page], "signal_label": labels[signal]})
     else:
@@ -220,29 +222,31 @@ def plan_edit(request, public_id):
     return render(request, "guidance/plan_form.html", context)
 
 
-def _decimal(value):
-    try:
-        return Decimal(str(value).replace(",", ".")) if value not in (None, "") else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
+def _hours(data, name):
+    """Hours a week as typed in the plan form (0 to 40, as the form's fields); None when empty; InvalidParameter
+    when it is no such number (NaN, Infinity, 1e999, text)."""
+    return parse_decimal(data.get(name), name=name, min_value=0, max_value=40)
 
 
 def _hours_check(data, base):
+    """The plan's hours against the capacity, for the live total under the form. Input the form would refuse gives
+    {"invalid": True}: the form itself says what is wrong when it is saved."""
     if data is None:
         if base is None:
             return None
         return rules.check_plan_hours([s.hours_per_week for s in base.steps.all()], base.capacity_hours_per_week,
                                       base.over_capacity_reason)
     try:
-        total = int(data.get(f"{STEP_PREFIX}-TOTAL_FORMS", 0))
-    except ValueError:
-        total = 0
-    hours = [_decimal(data.get(f"{STEP_PREFIX}-{i}-hours_per_week")) for i in range(min(total, 20))
-             if not data.get(f"{STEP_PREFIX}-{i}-DELETE")]
-    if data.get("capacity_hours_per_week") in (None, ""):
+        total = parse_int(data.get(f"{STEP_PREFIX}-TOTAL_FORMS"), name="TOTAL_FORMS", max_value=StepFormSet.max_num,
+                          default=0)
+        capacity = _hours(data, "capacity_hours_per_week")
+        hours = [_hours(data, f"{STEP_PREFIX}-{i}-hours_per_week") or Decimal(0) for i in range(total)
+                 if not data.get(f"{STEP_PREFIX}-{i}-DELETE")]
+    except InvalidParameter:
+        return {"invalid": True}
+    if capacity is None:
         return None
-    return rules.check_plan_hours(hours, _decimal(data.get("capacity_hours_per_week")),
-                                  data.get("over_capacity_reason", ""))
+    return rules.check_plan_hours(hours, capacity, data.get("over_capacity_reason", ""))
 
 
 @login_required
@@ -388,8 +392,4 @@ def task_done(request, pk):
         messages.error(request, error)
     else:
         messages.success(request, _("Taak afgerond: %(title)s.") % {"title": task.title})
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("guidance:resident", public_id=resident.public_id)
+    return redirect_to_next(request, reverse("guidance:resident", args=[resident.public_id]))

@@ -4,8 +4,8 @@ from . import views
 
 app_name = "letters"
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/pdf/", views.pdf_download, name="pdf"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/pdf/", views.pdf_download, name="pdf"),
     path("inwoner/<uuid:public_id>/", views.resident_letters, name="resident"),
     path("batch/", views.batch, name="batch"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import parse_ids
 from meedoen.residents.access import EDIT_ROLES, get_resident_or_deny, visible_residents
 
 from . import pdf
@@ -66,13 +67,9 @@ def batch(request):
     """
     if request.user.role not in EDIT_ROLES:
         raise PermissionDenied("Alleen klantmanagers en teamleiders drukken brieven af.")
-    ids = request.POST.getlist("letters")
+    ids = parse_ids(request.POST.getlist("letters"), name="letters")  # a bad id: 400
     campaign_ref = request.POST.get("campaign_ref", "").strip()
     if ids:
-        try:
-            ids = [int(value) for value in ids]
-        except ValueError:
-            return HttpResponseBadRequest("Ongeldige brief.")
         wanted = Letter.objects.filter(pk__in=ids)
     elif campaign_ref:
         wanted = Letter.objects.filter(campaign_ref=campaign_ref)

@@ -6,8 +6,6 @@ Access as on the tab "Inkomsten en uitkering": the klantmanager and the teamleid
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -16,6 +14,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import InvalidParameter, parse_month
 from meedoen.residents.api.views import FORBIDDEN, NOT_FOUND, resident_or_403
 
 from . import explain
@@ -116,14 +115,15 @@ class ResidentMonthlyCalculationViewSet(mixins.ListModelMixin, viewsets.GenericV
                     .defer("inputs", "state_after", "correction_to__letter__pdf",
                            "correction_to__letter__body_html", "correction_to__letter__document_html")
                     .order_by("-month", "-version"))
-        month = self.request.query_params.get("month")
+        try:
+            month = parse_month(self.request.query_params.get("month"), name="month")
+        except InvalidParameter as exc:  # 400; the API names the format as its schema does
+            if exc.code != "invalid":
+                raise
+            raise exceptions.ValidationError({"month": _("Geef de maand als JJJJ-MM, bijvoorbeeld 2026-03.")}) \
+                from None
         if month:
-            try:
-                first = dt.datetime.strptime(month, "%Y-%m").date()
-            except ValueError:
-                raise exceptions.ValidationError({"month": _("Geef de maand als JJJJ-MM, bijvoorbeeld 2026-03.")}) \
-                    from None
-            queryset = queryset.filter(month=first)
+            queryset = queryset.filter(month=month)
         return queryset
 
     def list(self, request, *args, **kwargs):

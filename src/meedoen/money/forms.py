@@ -1,14 +1,10 @@
-import datetime as dt
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, IntegerField, MonthField
 from meedoen.offer.forms import EuroField
 
 from .models import Housemate, IncomeReport
-
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 class DateInput(forms.DateInput):
@@ -16,31 +12,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class MonthField(forms.CharField):
-    """A calendar month as JJJJ-MM (what <input type="month"> sends); cleaned to its first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "JJJJ-MM"})
-
-    def prepare_value(self, value):
-        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
-
-    def to_python(self, value):
-        text = (super().to_python(value) or "").strip()
-        if not text:
-            return None
-        match = MONTH.match(text)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise forms.ValidationError(_("Vul de maand in als jaar en maand, bijvoorbeeld 2026-03."))
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
-
-
-def parse_month(text):
-    try:
-        return MonthField(required=False).clean(text)
-    except forms.ValidationError:
-        return None
 
 
 class IncomeReportForm(forms.Form):
@@ -73,7 +44,7 @@ class IncomeReportForm(forms.Form):
 
 
 class CorrectionForm(IncomeReportForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,24 +63,24 @@ class DecideForm(forms.Form):
 
 
 class HouseholdForm(forms.Form):
-    partner_date_of_birth = forms.DateField(label=_("Geboortedatum partner"), required=False, widget=DateInput())
+    partner_date_of_birth = DateField(label=_("Geboortedatum partner"), required=False, widget=DateInput())
     medically_limited_hours = forms.BooleanField(
         label=_("Medisch urenbeperkt (art. 6b)"), required=False,
         help_text=_("De inwoner kan om medische redenen niet meer uren werken. Dan geldt een vrijlating van 15 % "
                     "(art. 31 lid 2 onder y)."))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
 
 class HousemateForm(forms.Form):
     description = forms.CharField(label=_("Wie is het?"), max_length=80,
                                   help_text=_("Bijvoorbeeld: zoon, moeder, vriend, huurder. Geen naam nodig."))
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
-    moved_in_on = forms.DateField(label=_("Woont er sinds (leeg: woonde er al)"), required=False,
-                                  widget=DateInput())
-    moved_out_on = forms.DateField(label=_("Verhuisd op (leeg: woont er nog)"), required=False, widget=DateInput())
+    date_of_birth = DateField(label=_("Geboortedatum"), widget=DateInput())
+    moved_in_on = DateField(label=_("Woont er sinds (leeg: woonde er al)"), required=False,
+                            widget=DateInput())
+    moved_out_on = DateField(label=_("Verhuisd op (leeg: woont er nog)"), required=False, widget=DateInput())
     exception = forms.ChoiceField(label=_("Telt de huisgenoot mee als kostendeler?"),
                                   choices=Housemate.ExceptionKind.choices, initial=Housemate.ExceptionKind.NONE)
 
 
 class EndHousemateForm(forms.Form):
-    moved_out_on = forms.DateField(label=_("Verhuisd op"), widget=DateInput())
+    moved_out_on = DateField(label=_("Verhuisd op"), widget=DateInput())

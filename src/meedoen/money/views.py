@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from meedoen.formtools import add_validation_error
+from meedoen.formtools import FIRST_MONTH, LAST_MONTH, InvalidParameter, add_validation_error, parse_id, parse_month
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -24,7 +24,7 @@ from meedoen.residents.tabs import dossier_context
 
 from . import explain, rules, services
 from .forms import (
-    CorrectionForm, DecideForm, EndHousemateForm, HouseholdForm, HousemateForm, IncomeReportForm, parse_month,
+    CorrectionForm, DecideForm, EndHousemateForm, HouseholdForm, HousemateForm, IncomeReportForm,
 )
 from .models import Household, Housemate, IncomeReport, MonthlyCalculation, PaymentCorrection
 
@@ -78,7 +78,7 @@ def _effect_message(effect):
     return _("De berekening van %(month)s is bijgewerkt.") % {"month": month}
 
 
-def _tab_context(request, resident, month, *, form=None, notice_month=None, version=None):
+def _tab_context(request, resident, month, *, form=None, notice_month=None, version=None, month_error=None):
     ctx = services.Context.load()
     state = services.month_state(resident, month, ctx)
     versions = list(MonthlyCalculation.objects.filter(resident=resident, month=month)
@@ -109,8 +109,9 @@ def _tab_context(request, resident, month, *, form=None, notice_month=None, vers
         "corrections": PaymentCorrection.objects.filter(resident=resident).select_related(
             "created_by", "letter").defer("letter__pdf", "letter__body_html", "letter__document_html")[:20],
         "overview": services.months_overview(resident, max(month, _default_month(ctx)[0]), ctx=ctx),
-        "previous_month": rules.add_months(month, -1), "next_month": rules.add_months(month, 1),
-        "notice_month": notice_month, "tables": ctx.tables,
+        "previous_month": rules.add_months(month, -1) if month > FIRST_MONTH else None,
+        "next_month": rules.add_months(month, 1) if month < LAST_MONTH else None,
+        "notice_month": notice_month, "tables": ctx.tables, "month_error": month_error,
         "form": form or IncomeReportForm(has_partner=has_partner, initial={"month": income_month}),
         "decide_form": DecideForm(initial={"month": month, "fingerprint": state.fingerprint}),
         "decides_too": [explain.month_name(m) for m in state.undecided_before],
@@ -125,18 +126,19 @@ def _tab_context(request, resident, month, *, form=None, notice_month=None, vers
 def resident(request, public_id):
     resident = _resident_or_deny(request, public_id)
     ctx = services.Context.load()
-    month = parse_month(request.GET.get("maand"))
+    version = parse_id(request.GET.get("versie"), name="versie")
+    try:
+        month, month_error = parse_month(request.GET.get("maand")), None
+    except InvalidParameter as exc:  # show the default month, with the message next to what was typed
+        month, month_error = None, {"text": exc.messages[0], "typed": request.GET["maand"]}
     notice_month = None
     if month is None:
         month, notice_month = _default_month(ctx)
-    try:
-        version = int(request.GET["versie"]) if "versie" in request.GET else None
-    except ValueError:
-        version = None
     audit.record(request, AuditEntry.Action.VIEW, resident=resident,
                  detail={"part": "money", "month": month.strftime("%Y-%m"), "version": version})
     return render(request, "money/resident.html",
-                  _tab_context(request, resident, month, notice_month=notice_month, version=version))
+                  _tab_context(request, resident, month, notice_month=notice_month, version=version,
+                               month_error=month_error), status=400 if month_error else 200)
 
 
 @login_required

@@ -4,6 +4,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import FIRST_MONTH, LAST_DAY, DateField, check_period
 from meedoen.organisation.models import Neighbourhood, Team
 from meedoen.policy.services import active_profile
 
@@ -13,8 +14,10 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FilterForm(forms.Form):
-    start = forms.DateField(label=_("Van"), required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Tot en met"), required=False, widget=DATE_WIDGET)
+    # A period inside 2000–2100 and at most ten years long: the indicators loop over its months and look up the
+    # policy profile in force at its end.
+    start = DateField(label=_("Van"), required=False, widget=DATE_WIDGET, first=FIRST_MONTH, last=LAST_DAY)
+    end = DateField(label=_("Tot en met"), required=False, widget=DATE_WIDGET, first=FIRST_MONTH, last=LAST_DAY)
     neighbourhood = forms.ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False,
                                            empty_label=_("Alle wijken"))
     segment = forms.ChoiceField(label=_("Segment"), required=False)
@@ -32,11 +35,8 @@ class FilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("De einddatum ligt vóór de begindatum."))
-        if start and end and (end - start).days > 366 * 10:
-            self.add_error("start", _("Kies een periode van hoogstens tien jaar."))
+        for field, message in check_period(data.get("start"), data.get("end")).items():
+            self.add_error(field, message)
         return data
 
     def filters(self) -> Filters:

@@ -12,6 +12,7 @@ from meedoen.accounts.access import require_role
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import bad_request, form_errors
 
 from . import exports, rules
 from .disclosure import disclose, disclose_table, value_or_marker
@@ -157,7 +158,11 @@ def _download(content, filename, content_type):
 @require_GET
 def export_indicators(request, fmt):
     require_role(request, MONITORING_ROLES, part="monitoring_export")
-    filters = _filter_form(request).filters()
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        # A download of another period or selection than asked would be read as the one asked: refuse it.
+        return bad_request(request, form_errors(form))
+    filters = form.filters()
     result = compute(filters)
     header, rows = exports.indicator_table(disclose(result))
     audit.record(request, AuditEntry.Action.EXPORT, screen="monitoring:export", detail={

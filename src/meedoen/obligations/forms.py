@@ -3,6 +3,8 @@ place next to the field they belong to. Forms that change an existing record car
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, DecimalField, IntegerField
+
 from .models import Exemption, Hearing, IncomeSignal, Measure, ObligationCode, Objection
 from .rules import ALLOWED_COVERS
 
@@ -17,7 +19,7 @@ class DateInput(forms.DateInput):
 
 
 def _date(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+    return DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
 
 
 def _text(label, required=True, rows=3, help_text=""):
@@ -26,7 +28,7 @@ def _text(label, required=True, rows=3, help_text=""):
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
 
 class ExemptionForm(forms.Form):
@@ -111,11 +113,11 @@ class DecisionForm(VersionedForm):
                              help_text=_("Dit komt in de beschikking. Schrijf in eenvoudige taal waarom."))
     urgent_reasons = _text(_("Dringende redenen om de maatregel aan te passen (art. 18 lid 10)"), required=False,
                            rows=2, help_text=_("Alleen invullen als u de maatregel lichter maakt of er van afziet."))
-    urgent_percentage = forms.DecimalField(label=_("Aangepast percentage"), required=False, min_value=0,
-                                           max_value=100, decimal_places=2)
-    urgent_months = forms.IntegerField(label=_("Aangepast aantal maanden"), required=False, min_value=0,
-                                       max_value=12)
-    spread_over_months = forms.IntegerField(
+    urgent_percentage = DecimalField(label=_("Aangepast percentage"), required=False, min_value=0,
+                                     max_value=100, decimal_places=2)
+    urgent_months = IntegerField(label=_("Aangepast aantal maanden"), required=False, min_value=0,
+                                 max_value=12)
+    spread_over_months = IntegerField(
         label=_("Verdelen over maanden"), required=False, min_value=1, max_value=3,
         help_text=_("Alleen bij de uniforme arbeidsverplichtingen: hoogstens 3 maanden (art. 18 lid 7)."))
 

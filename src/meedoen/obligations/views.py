@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from meedoen.formtools import add_validation_error
+from meedoen.formtools import add_validation_error, parse_id
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -97,8 +97,8 @@ def _redirect_from_task(request, task_pk, kind, url_name):
 
 def _task_in_request(request, resident, kind, **filters):
     """The resident's task of `kind` named by the form's or the link's 'taak' parameter, or None."""
-    task_id = str(request.POST.get("taak") or request.GET.get("taak") or "")
-    if not task_id.isdigit():
+    task_id = parse_id(request.POST.get("taak") or request.GET.get("taak"), name="taak")
+    if task_id is None:
         return None
     return Task.objects.filter(pk=task_id, resident=resident, kind=kind, **filters).first()
 
@@ -301,8 +301,9 @@ def objection_new(request, public_id):
     resident = _resident(request, public_id, for_edit=True)
     measures = Measure.objects.filter(resident=resident, decided_on__isnull=False)
     initial = {"received_on": timezone.localdate(), "kind": Objection.Kind.OBJECTION}
-    if request.GET.get("maatregel", "").isdigit():
-        initial.update({"measure": request.GET["maatregel"], "decision_kind": Objection.DecisionKind.MEASURE})
+    measure_id = parse_id(request.GET.get("maatregel"), name="maatregel")
+    if measure_id is not None:
+        initial.update({"measure": measure_id, "decision_kind": Objection.DecisionKind.MEASURE})
     form = forms.ObjectionForm(request.POST if request.method == "POST" else None, initial=initial,
                                measures=measures)
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DecimalField, IntegerField, formfield
 from meedoen.organisation.models import Neighbourhood, Venue
 
 from .models import Activity, ActivityCategory, ProvisionType, Provider, Weekday
@@ -58,13 +59,14 @@ class CommaListField(forms.CharField):
 class ActivityForm(forms.ModelForm):
     """Create or change an activity (functioneel beheerder). `version` guards against lost updates."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = IntegerField(widget=forms.HiddenInput, required=False)
     days = forms.MultipleChoiceField(label=_("Dagen"), required=False, choices=Weekday.choices,
                                      widget=forms.CheckboxSelectMultiple)
     tags = CommaListField(label=_("Trefwoorden"), required=False, help_text=_("Gescheiden door komma's."))
 
     class Meta:
         model = Activity
+        formfield_callback = formfield  # bounded dates and finite decimals (meedoen.formtools)
         fields = ["code", "title", "category", "provider", "description", "tags", "neighbourhood", "venue",
                   "address", "latitude", "longitude", "days", "hours_text", "min_hours_per_week",
                   "max_hours_per_week", "capacity", "min_language_level", "physical_load", "requires_indication",
@@ -95,7 +97,7 @@ class ActivityForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class EuroField(forms.DecimalField):
+class EuroField(DecimalField):
     """An amount in euros as people type it: 450, 450,50, 1.200,00, € 1200 or 1200.00."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
@@ -129,16 +131,16 @@ class GrantDecisionForm(forms.Form):
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("Verplicht bij afwijzen."))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
 
 class SpendingForm(forms.Form):
     spent = EuroField(label=_("Uitgegeven (euro)"), max_digits=9, decimal_places=2)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
 
 class CancelGrantForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
 
 class ImportForm(forms.Form):

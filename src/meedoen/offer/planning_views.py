@@ -19,6 +19,7 @@ from meedoen.accounts.access import require_role
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import InvalidParameter, parse_id
 from meedoen.organisation.models import Neighbourhood
 from meedoen.outreach.models import Campaign
 from meedoen.residents.access import visible_residents
@@ -53,11 +54,15 @@ class PlanningForm(forms.Form):
 
 
 def _selected(request, key, queryset):
-    """The neighbourhood or campaign in the query string, if any: 403 (audited) when it is another municipality's."""
-    raw = request.GET.get(key, "")
-    if not raw.isdigit():
+    """The neighbourhood or campaign in the query string, if any: 403 (audited) when it is another municipality's.
+    An id that cannot be one is None here; the form then says what is wrong with it."""
+    try:
+        pk = parse_id(request.GET.get(key), name=key)
+    except InvalidParameter:
         return None
-    return get_in_municipality_or_deny(request, queryset, int(raw))
+    if pk is None:
+        return None
+    return get_in_municipality_or_deny(request, queryset, pk)
 
 
 @login_required
@@ -66,7 +71,8 @@ def planning_view(request):
     municipality = request.user.municipality
     neighbourhood = _selected(request, "wijk", Neighbourhood.objects.all())
     campaign = _selected(request, "campagne", Campaign.objects.all())
-    form = PlanningForm(request.GET if (neighbourhood or campaign) else None, municipality=municipality)
+    asked = any(request.GET.get(key) for key in ("wijk", "campagne"))
+    form = PlanningForm(request.GET if (neighbourhood or campaign or asked) else None, municipality=municipality)
     context = {"form": form, "max_residents": MAX_RESIDENTS}
     if form.is_bound and form.is_valid():
         residents = visible_residents(request.user).filter(guidance_status="active")

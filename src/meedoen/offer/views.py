@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +20,7 @@ from meedoen.accounts.access import require_role
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
-from meedoen.formtools import add_validation_error
+from meedoen.formtools import add_validation_error, get_page, parse_int, redirect_to_next
 from meedoen.policy.services import active_profile
 from meedoen.residents.access import get_resident_or_deny, visible_residents
 from meedoen.residents.tabs import dossier_context
@@ -77,7 +76,7 @@ def catalogue(request):
         if form.cleaned_data.get("q"):
             filters["q"] = "…"
     qs = qs.select_related("provider", "neighbourhood").order_by("title", "pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = get_page(Paginator(qs, PAGE_SIZE), request)
     audit.record(request, AuditEntry.Action.VIEW, detail={"part": "catalogue", "filters": filters})
     return render(request, "offer/catalogue.html", {
         "form": form, "page": page, "query": _query_without_page(request), "is_manager": is_manager,
@@ -294,11 +293,7 @@ def _grant_or_deny(request, pk):
 
 
 def _back(request, resident):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("offer:resident", public_id=resident.public_id)
+    return redirect_to_next(request, reverse("offer:resident", args=[resident.public_id]))
 
 
 def _grant_action(request, pk, form_class, action, success):
@@ -363,15 +358,12 @@ def team_budget(request):
         audit.record(request, AuditEntry.Action.DENIED, detail={"part": "team budget", "reason": "no team"})
         raise PermissionDenied(_("U hoort niet bij een team."))
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("jaar", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), today.year + 1)
+    year = parse_int(request.GET.get("jaar"), name="jaar", min_value=2000, max_value=today.year + 1,
+                     default=today.year)
     profile = active_profile(request.user.municipality)
     residents_qs = visible_residents(request.user)
     overview = services.team_budget_overview(residents_qs, year, profile)
-    page = Paginator(overview["residents"], PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = get_page(Paginator(overview["residents"], PAGE_SIZE), request)
     pending = list(services.pending_approvals(residents_qs))
     audit.record(request, AuditEntry.Action.VIEW, detail={"part": "team budget", "year": year,
                                                           "residents": len(overview["residents"])})

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, IdField, IntegerField
 from meedoen.organisation.models import Neighbourhood, Venue
 
 from .models import Appointment, Slot
@@ -28,11 +29,11 @@ class CampaignForm(forms.Form):
     neighbourhood = forms.ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False,
                                            empty_label=_("Alle wijken"))
     segment = forms.ChoiceField(label=_("Segment"), required=False)
-    last_contact_before = forms.DateField(
+    last_contact_before = DateField(
         label=_("Laatste contact vóór"), required=False, widget=DateInput(),
         help_text=_("Mensen zonder contact sinds deze datum (of nooit) komen in de selectie."),
     )
-    invitation_valid_days = forms.IntegerField(
+    invitation_valid_days = IntegerField(
         label=_("Uitnodiging geldig (dagen)"), min_value=3, max_value=60, initial=14,
         help_text=_("Daarna verloopt de persoonlijke link en volgt de volgende stap van het beleid."),
     )
@@ -53,12 +54,12 @@ class SlotForm(forms.Form):
     venue = forms.ModelChoiceField(label=_("Locatie"), queryset=Venue.objects.none(), required=False,
                                    empty_label=_("Huisbezoek (bij de inwoner thuis)"))
     caseworker = forms.ModelChoiceField(label=_("Medewerker"), queryset=None)
-    date = forms.DateField(label=_("Datum"), widget=DateInput())
+    date = DateField(label=_("Datum"), widget=DateInput())
     start_time = forms.TimeField(label=_("Begintijd"), widget=TimeInput())
-    minutes = forms.IntegerField(label=_("Duur per afspraak (minuten)"), min_value=5, max_value=480, initial=30)
-    capacity = forms.IntegerField(label=_("Plaatsen per tijdslot"), min_value=1, max_value=50, initial=1,
-                                  help_text=_("Bij een huisbezoek altijd 1."))
-    count = forms.IntegerField(label=_("Aantal tijdsloten achter elkaar"), min_value=1, max_value=40, initial=1)
+    minutes = IntegerField(label=_("Duur per afspraak (minuten)"), min_value=5, max_value=480, initial=30)
+    capacity = IntegerField(label=_("Plaatsen per tijdslot"), min_value=1, max_value=50, initial=1,
+                            help_text=_("Bij een huisbezoek altijd 1."))
+    count = IntegerField(label=_("Aantal tijdsloten achter elkaar"), min_value=1, max_value=40, initial=1)
 
     def __init__(self, *args, municipality, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,4 +121,4 @@ class ContactPreferenceForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    slot = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("Kies een tijdstip.")})
+    slot = IdField(widget=forms.HiddenInput, error_messages={"required": _("Kies een tijdstip.")})

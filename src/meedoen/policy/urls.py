@@ -5,5 +5,5 @@ from . import views
 app_name = "policy"
 urlpatterns = [
     path("", views.profile_list, name="list"),
-    path("<int:pk>/", views.profile_detail, name="detail"),
+    path("<id:pk>/", views.profile_detail, name="detail"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from meedoen.formtools import FIRST_MONTH
 from meedoen.guidance.models import ActionPlan, PlanStep
 from meedoen.letters.models import Letter
 from meedoen.money import explain
@@ -193,7 +194,7 @@ def money_page(resident, month: dt.date | None):
         "months": money.months_overview(resident, latest, count=MONTHS_SHOWN, ctx=ctx),
         "corrections": corrections,
         "month_corrections": [c for c in corrections if c.month == month],
-        "previous_month": money_rules.add_months(month, -1),
+        "previous_month": money_rules.add_months(month, -1) if month > FIRST_MONTH else None,
         "next_month": money_rules.add_months(month, 1) if month < latest else None,
     }
 

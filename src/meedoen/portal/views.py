@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
+from meedoen.formtools import InvalidParameter, parse_month
 from meedoen.guidance import services as guidance
 from meedoen.guidance.models import ActionPlan
 from meedoen.letters.models import Letter
-from meedoen.money.forms import parse_month
 from meedoen.outreach import services as outreach_services
 from meedoen.outreach.models import Invitation, Outreach
 
@@ -129,10 +129,14 @@ def plan_sign(request, resident, version):
 @require_GET
 @resident_view(*HEADER_RELATED)
 def money(request, resident):
-    context = queries.money_page(resident, parse_month(request.GET.get("maand")))
+    try:
+        month, month_error = parse_month(request.GET.get("maand")), ""
+    except InvalidParameter as exc:  # the latest month, with the message
+        month, month_error = None, exc.messages[0]
+    context = queries.money_page(resident, month)
     _view(request, resident, "money", month=context["month"].strftime("%Y-%m"))
-    context.update({"resident": resident, "contact": queries.contact(resident)})
-    return render(request, "portal/money.html", context)
+    context.update({"resident": resident, "contact": queries.contact(resident), "month_error": month_error})
+    return render(request, "portal/money.html", context, status=400 if month_error else 200)
 
 
 # -- letters ----------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, DateTimeField, DecimalField, IdField, IntegerField
 from meedoen.offer.models import Activity, Provider
 
 from . import rules
@@ -38,7 +39,7 @@ class ReferralForm(forms.Form):
         help_text=_("Leeg laten als de partner zelf met de inwoner kijkt wat past (bijv. schuldhulp)."),
         error_messages={"invalid_choice": _("Kies een activiteit uit de lijst.")},
     )
-    hours_per_week = forms.DecimalField(label=_("Uren per week"), required=False, **HOURS)
+    hours_per_week = DecimalField(label=_("Uren per week"), required=False, **HOURS)
     handover_note = forms.CharField(
         label=_("Warme overdracht aan de partner"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
         help_text=_("Wie is de inwoner, wat wil hij of zij, wat is afgesproken? Schrijf gezondheid of schulden "
@@ -56,8 +57,8 @@ class ReferralForm(forms.Form):
         label=_("Toch doorverwijzen als de activiteit vol is (de partner zet de inwoner op de wachtlijst)"),
         required=False,
     )
-    suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    task = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    suggestion = IdField(widget=forms.HiddenInput, required=False)
+    task = IdField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,13 +69,13 @@ class ReferralForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Waarom intrekken?"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CompleteForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    ended_on = forms.DateField(label=_("Afgerond op"), widget=DateInput())
+    version = IntegerField(widget=forms.HiddenInput)
+    ended_on = DateField(label=_("Afgerond op"), widget=DateInput())
     note = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -91,7 +92,7 @@ class CheckForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
 
 class AcceptForm(VersionForm):
@@ -105,10 +106,10 @@ class DeclineForm(VersionForm):
 
 
 class IntakeForm(VersionForm):
-    intake_at = forms.DateTimeField(label=_("Intake op"), widget=DateTimeInput(),
-                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                    error_messages={"required": _("Kies een datum en tijd voor de intake."),
-                                                    "invalid": _("Vul een datum en tijd in.")})
+    intake_at = DateTimeField(label=_("Intake op"), widget=DateTimeInput(),
+                              input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                              error_messages={"required": _("Kies een datum en tijd voor de intake."),
+                                              "invalid": _("Vul een datum en tijd in.")})
     note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False)
 
 
@@ -124,9 +125,9 @@ class CohortChoiceForm(VersionForm):
 
 
 class PlaceForm(VersionForm):
-    placed_on = forms.DateField(label=_("Gestart op"), widget=DateInput(),
-                                error_messages={"required": _("Vul de startdatum in.")})
-    hours_per_week = forms.DecimalField(label=_("Uren per week"), required=False, **HOURS)
+    placed_on = DateField(label=_("Gestart op"), widget=DateInput(),
+                          error_messages={"required": _("Vul de startdatum in.")})
+    hours_per_week = DecimalField(label=_("Uren per week"), required=False, **HOURS)
 
 
 class ReturnForm(VersionForm):
@@ -140,22 +141,22 @@ class ReportForm(VersionForm):
     progress = forms.ChoiceField(label=_("Hoe gaat het?"), choices=ProviderReport.Progress.choices,
                                  widget=forms.RadioSelect, required=False)
     text = forms.CharField(label=_("Terugkoppeling"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    hours_per_week = forms.DecimalField(label=_("Uren per week nu"), required=False, **HOURS)
+    hours_per_week = DecimalField(label=_("Uren per week nu"), required=False, **HOURS)
 
 
 class ProviderCompleteForm(VersionForm):
-    ended_on = forms.DateField(label=_("Afgerond op"), widget=DateInput(),
-                               error_messages={"required": _("Vul de datum in.")})
+    ended_on = DateField(label=_("Afgerond op"), widget=DateInput(),
+                         error_messages={"required": _("Vul de datum in.")})
     note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CohortForm(forms.Form):
     name = forms.CharField(label=_("Naam van de groep"), max_length=100, required=False)
-    starts_on = forms.DateField(label=_("Eerste bijeenkomst"), widget=DateInput(),
-                                error_messages={"required": _("Kies de startdatum.")})
-    size = forms.IntegerField(label=_("Aantal plaatsen"), required=False, min_value=1, max_value=50,
-                              help_text=_("Leeg laten: de groepsgrootte uit het contract (anders 15)."))
+    starts_on = DateField(label=_("Eerste bijeenkomst"), widget=DateInput(),
+                          error_messages={"required": _("Kies de startdatum.")})
+    size = IntegerField(label=_("Aantal plaatsen"), required=False, min_value=1, max_value=50,
+                        help_text=_("Leeg laten: de groepsgrootte uit het contract (anders 15)."))
 
     def initial_name(self):
         return ""

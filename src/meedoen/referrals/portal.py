@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from meedoen.formtools import add_validation_error
+from meedoen.formtools import add_validation_error, get_page
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
 
@@ -67,7 +67,7 @@ def home(request):
         group = "nieuw"
     qs = queries.provider_referrals(request.user).filter(status__in=queries.PROVIDER_GROUPS[group])
     qs = qs.order_by("next_report_due_on", "-referred_at") if group == "lopend" else qs.order_by("-referred_at")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = get_page(Paginator(qs, PAGE_SIZE), request)
     today = timezone.localdate()
     rows = [queries.provider_view(r, today) for r in page]
     audit.record(request, AuditEntry.Action.VIEW, obj=request.user.provider,

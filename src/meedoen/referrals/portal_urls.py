@@ -6,10 +6,10 @@ from . import portal
 app_name = "partner"
 urlpatterns = [
     path("", portal.home, name="home"),
-    path("doorverwijzing/<int:pk>/", portal.detail, name="detail"),
-    path("doorverwijzing/<int:pk>/<str:action>/", portal.action, name="action"),
+    path("doorverwijzing/<id:pk>/", portal.detail, name="detail"),
+    path("doorverwijzing/<id:pk>/<str:action>/", portal.action, name="action"),
     path("groepen/", portal.cohorts, name="cohorts"),
-    path("groepen/<int:pk>/", portal.cohort, name="cohort"),
+    path("groepen/<id:pk>/", portal.cohort, name="cohort"),
     path("controles/", portal.checks, name="checks"),
-    path("controles/<int:pk>/", portal.answer_check, name="check"),
+    path("controles/<id:pk>/", portal.answer_check, name="check"),
 ]

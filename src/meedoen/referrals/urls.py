@@ -4,10 +4,10 @@ from . import views
 
 app_name = "referrals"
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/<str:action>/", views.caseworker_action, name="action"),
-    path("controle/<int:pk>/", views.answer_check, name="check"),
-    path("taak/<int:task_id>/warm-doorverwijzen/", views.help_from_task, name="help_task"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/<str:action>/", views.caseworker_action, name="action"),
+    path("controle/<id:pk>/", views.answer_check, name="check"),
+    path("taak/<id:task_id>/warm-doorverwijzen/", views.help_from_task, name="help_task"),
     path("nieuws/gezien/", views.mark_news_seen, name="news_seen"),
     path("<uuid:public_id>/", views.resident, name="resident"),
     path("<uuid:public_id>/suggesties/", views.suggestions, name="suggestions"),

@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from meedoen.formtools import add_validation_error
+from meedoen.formtools import add_validation_error, parse_id, parse_ids, redirect_to_next
 from meedoen.accounts.models import Role
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
@@ -44,13 +43,6 @@ def offer_tab_url(resident):
 
 def _d(day):
     return date_format(day, "j F Y") if day else "–"
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # -- overview and suggestions -----------------------------------------------------------------------------------------
@@ -82,8 +74,8 @@ def suggestions(request, public_id):
     resident = get_resident_or_deny(request, public_id, for_edit=True, select_related=HEADER_RELATED)
     ranked, items = _ranked(resident)
     error = ""
-    offered = {a for a in map(_int, request.POST.getlist("offered")) if a is not None}
-    chosen = _int(request.POST.get("chosen"))
+    offered = set(parse_ids(request.POST.getlist("offered"), name="offered"))
+    chosen = parse_id(request.POST.get("chosen"), name="chosen")
     if request.method == "POST":
         try:
             rows = services.record_suggestions(resident, actor=request.user, suggestions=ranked, offered=offered,
@@ -117,7 +109,7 @@ def _initial(resident, request):
     """Prefill the referral form from a chosen suggestion, an activity, a provider or a help task (GET)."""
     initial, suggestion, task = {}, None, None
     provider = activity = None
-    sid, aid, pid, tid = (_int(request.GET.get(k)) for k in ("suggestie", "activiteit", "partner", "taak"))
+    sid, aid, pid, tid = (parse_id(request.GET.get(k), name=k) for k in ("suggestie", "activiteit", "partner", "taak"))
     if sid:
         suggestion = Suggestion.objects.select_related("activity__provider").filter(pk=sid, resident=resident).first()
         if suggestion is not None:
@@ -326,14 +318,10 @@ def mark_news_seen(request):
     """The caseworker has read the partners' news on the worklist."""
     if request.user.role != Role.CASEWORKER:
         raise PermissionDenied
-    ids = [i for i in map(_int, request.POST.getlist("event")) if i is not None]
+    ids = parse_ids(request.POST.getlist("event"), name="event")
     events = ReferralEvent.objects.filter(referral__resident__current_caseworker=request.user)
     if ids:
         events = events.filter(pk__in=ids)
     count = services.mark_seen(events)
     audit.record(request, AuditEntry.Action.UPDATE, detail={"part": "partner news seen", "events": count})
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("guidance:worklist")
+    return redirect_to_next(request, reverse("guidance:worklist"))

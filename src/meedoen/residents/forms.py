@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import DateField, IntegerField, formfield
 from meedoen.organisation.models import Neighbourhood
 
 from .models import Resident
@@ -12,7 +13,7 @@ class ResidentSearchForm(forms.Form):
     """Sent by POST so that names and BSN digits never appear in a URL or access log."""
 
     name = forms.CharField(label=_("Naam"), required=False, max_length=100)
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DATE_WIDGET)
+    date_of_birth = DateField(label=_("Geboortedatum"), required=False, widget=DATE_WIDGET)
     bsn_last_digits = forms.RegexField(
         label=_("Laatste cijfers BSN"), required=False, regex=r"^\d{3,4}$", max_length=4,
         error_messages={"invalid": _("Vul de laatste 3 of 4 cijfers van het BSN in.")},
@@ -49,10 +50,11 @@ class ResidentSearchForm(forms.Form):
 class ResidentForm(forms.ModelForm):
     """Personal data, household, education and barriers. `version` guards against lost updates."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Resident
+        formfield_callback = formfield  # bounded dates and finite decimals (meedoen.formtools)
         fields = [
             "first_name", "name_prefix", "last_name", "bsn", "date_of_birth", "street", "house_number", "postcode",
             "city", "neighbourhood", "phone", "email", "household_type", "children_count",

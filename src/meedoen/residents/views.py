@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from meedoen.accounts.models import Role, User
 from meedoen.audit import services as audit
 from meedoen.audit.models import AuditEntry
-from meedoen.formtools import add_validation_error
+from meedoen.formtools import add_validation_error, get_page, parse_page
 from meedoen.guidance.handover import summary_text as handover_text
 from meedoen.policy.services import active_profile
 
@@ -133,7 +133,7 @@ def _caseload_page(request, caseworker):
         qs = qs.filter(segment=segment)
     sort = request.GET.get("sorteer", "naam")
     qs = qs.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["naam"]))
-    page = Paginator(qs, settings.MEEDOEN_CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = get_page(Paginator(qs, settings.MEEDOEN_CASELOAD_PAGE_SIZE), request)
     audit.note_shown(request, page)
     return {
         "caseworker": caseworker,
@@ -234,10 +234,7 @@ class TimelinePage(list):
 
 
 def _timeline_page(resident, number):
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
+    """Page `number` (1 up to formtools.MAX_PAGE, so the offset stays a database integer) of the timeline."""
     size = settings.MEEDOEN_TIMELINE_PAGE_SIZE
     events = DossierEvent.objects.filter(resident=resident).select_related("actor").order_by("-occurred_at", "-id")
     start = (number - 1) * size
@@ -247,8 +244,9 @@ def _timeline_page(resident, number):
 @login_required
 def timeline(request, public_id):
     resident = get_resident_or_deny(request, public_id, select_related=DOSSIER_HEADER_RELATED)
+    number = parse_page(request.GET.get("pagina"))
     audit.record(request, AuditEntry.Action.VIEW, resident=resident, detail={"part": "timeline"})
-    page = _timeline_page(resident, request.GET.get("pagina", 1))
+    page = _timeline_page(resident, number)
     if request.htmx:
         return render(request, "residents/_timeline.html", {"resident": resident, "timeline": page})
     context = dossier_context(request, resident, "timeline")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import IdField
+
 
 class HoldForm(forms.Form):
     PLACE, LIFT = "place", "lift"
@@ -9,7 +11,7 @@ class HoldForm(forms.Form):
         label=_("Wat wilt u doen?"), widget=forms.RadioSelect,
         choices=[(PLACE, _("Dossier bewaren (niet verwijderen)")), (LIFT, _("Bewaren stoppen"))], initial=PLACE,
     )
-    dossier_number = forms.IntegerField(label=_("Dossiernummer"), min_value=1)
+    dossier_number = IdField(label=_("Dossiernummer"), min_value=1)
     reason = forms.CharField(
         label=_("Reden"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Bijvoorbeeld: rechtszaak loopt, vraag van de ombudsman, invordering loopt nog. "

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.formtools import IntegerField
+
 from . import services
 
 DEFAULT_PROFILES = ["rotterdam", "amsterdam", "utrecht"]
@@ -15,14 +17,14 @@ class SimulationForm(forms.Form):
         label=_("Bevolking"), initial="synthetic", widget=forms.RadioSelect,
         choices=[("synthetic", _("Synthetisch (zoals de demogemeente)")),
                  ("municipality", _("De inwoners van mijn gemeente (herschaald naar het aantal hieronder)"))])
-    residents = forms.IntegerField(label=_("Aantal inwoners"), min_value=100,
-                                   max_value=services.WEB_MAX_RESIDENTS, initial=5_000)
-    months = forms.IntegerField(label=_("Aantal maanden"), min_value=1, max_value=services.WEB_MAX_MONTHS,
-                                initial=60)
-    runs = forms.IntegerField(label=_("Aantal runs"), min_value=1, max_value=services.WEB_MAX_RUNS, initial=10,
-                              help_text=_("Meer runs geven betrouwbaardere banden, maar duren langer."))
-    seed = forms.IntegerField(label=_("Seed (startgetal van het toeval)"), min_value=0, initial=0,
-                              help_text=_("Dezelfde seed geeft dezelfde uitkomst."))
+    residents = IntegerField(label=_("Aantal inwoners"), min_value=100,
+                             max_value=services.WEB_MAX_RESIDENTS, initial=5_000)
+    months = IntegerField(label=_("Aantal maanden"), min_value=1, max_value=services.WEB_MAX_MONTHS,
+                          initial=60)
+    runs = IntegerField(label=_("Aantal runs"), min_value=1, max_value=services.WEB_MAX_RUNS, initial=10,
+                        help_text=_("Meer runs geven betrouwbaardere banden, maar duren langer."))
+    seed = IntegerField(label=_("Seed (startgetal van het toeval)"), min_value=0, initial=0,
+                        help_text=_("Dezelfde seed geeft dezelfde uitkomst."))
 
     def __init__(self, *args, has_residents=False, **kwargs):
         super().__init__(*args, **kwargs)

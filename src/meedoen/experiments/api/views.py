@@ -59,7 +59,7 @@ def _number(value):
 class ExperimentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ExperimentSerializer
     permission_classes = [IsResearchReader]
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user

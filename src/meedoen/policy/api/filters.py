@@ -1,10 +1,9 @@
 """Filters on the policy profile list."""
-import django_filters
-
+from meedoen.api.filters import FilterSet
 from meedoen.policy.models import PolicyProfile
 
 
-class PolicyProfileFilter(django_filters.FilterSet):
+class PolicyProfileFilter(FilterSet):
     class Meta:
         model = PolicyProfile
         fields = ["key", "status", "is_preset"]

@@ -23,7 +23,7 @@ class IsStaffRole(permissions.BasePermission):
 )
 class PolicyProfileViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = PolicyProfile.objects.all()
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     serializer_class = PolicyProfileSerializer
     permission_classes = [IsStaffRole]
     filterset_class = PolicyProfileFilter

@@ -55,7 +55,7 @@ def _screen(view):
 class ProviderReferralViewSet(viewsets.GenericViewSet):
     serializer_class = ProviderReferralSerializer
     permission_classes = [permissions.IsAuthenticated, IsProviderStaff]
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     filter_backends = []
 
     def permission_denied(self, request, message=None, code=None):
