@@ -73,13 +73,17 @@ class ConfigAdminMixin:
         path = _municipality_path(self.model)
         if path is None or request.user.is_superuser:
             return qs
+        if request.user.municipality_id is None:
+            return qs.none()
         return qs.filter(**{path: request.user.municipality_id})
 
     def _scope_choices(self, db_field, request, kwargs):
         related = db_field.related_model
         path = _municipality_path(related) if related is not None else None
         if path is not None and not request.user.is_superuser and "queryset" not in kwargs:
-            kwargs["queryset"] = related._default_manager.filter(**{path: request.user.municipality_id})
+            municipality = request.user.municipality_id
+            manager = related._default_manager
+            kwargs["queryset"] = manager.filter(**{path: municipality}) if municipality else manager.none()
         return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -96,7 +100,8 @@ class MeedoenAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         models = [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else list(model_or_iterable)
-        for model in models:
+        inlines = [inline.model for inline in getattr(admin_class, "inlines", ())]
+        for model in models + inlines:
             if leads_to_resident(model) and model._meta.label not in NOT_FOLLOWED:
                 raise ImproperlyConfigured(
                     f"{model._meta.label} holds personal data of residents and may not be in the admin: dossiers are "

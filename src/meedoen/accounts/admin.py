@@ -18,19 +18,28 @@ from .models import ApiToken, Role, User
 RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
+# Roles a functioneel beheerder may give: never 'inwoner' (residents log in through the portal) and never
+# 'functioneel beheerder' (that is a superuser's to give, like every other right).
+ROLES_FOR_ADMINISTRATORS = frozenset(Role.values) - {Role.RESIDENT, Role.ADMINISTRATOR}
+
+
 class StaffRoleForm(forms.ModelForm):
-    """The role list without 'inwoner': residents get their login through the portal, never here."""
+    """The role list without 'inwoner' (and, for a non-superuser, without 'functioneel beheerder')."""
+
+    allowed_roles = frozenset(Role.values) - {Role.RESIDENT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "role" in self.fields:
-            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != Role.RESIDENT]
+            self.fields["role"].choices = [c for c in self.fields["role"].choices
+                                           if c[0] in self.allowed_roles or c[0] == ""]
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "municipality", "team", "is_active")
-    list_filter = ("role", "team", "provider", "is_active")
+    list_filter = ("role", ("team", admin.RelatedOnlyFieldListFilter), ("provider", admin.RelatedOnlyFieldListFilter),
+                   "is_active")
     fieldsets = BaseUserAdmin.fieldsets + (
         ("Meedoen", {"fields": ("role", "job_title", "municipality", "team", "neighbourhood", "provider",
                                "intensive_caseload")}),
@@ -41,10 +50,16 @@ class UserAdmin(BaseUserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (StaffRoleForm, form), {})
+        roles = StaffRoleForm.allowed_roles if request.user.is_superuser else ROLES_FOR_ADMINISTRATORS
+        return type(form.__name__, (StaffRoleForm, form), {"allowed_roles": roles})
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(role=Role.RESIDENT)
+        qs = super().get_queryset(request).exclude(role=Role.RESIDENT)
+        if request.user.is_superuser:
+            return qs
+        # A functioneel beheerder manages colleagues, not accounts with rights: not superusers, not other
+        # administrators, not themself (their own password and app are on the account page).
+        return qs.exclude(is_superuser=True).exclude(role=Role.ADMINISTRATOR)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
@@ -68,7 +83,7 @@ class ApiTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(role=Role.RESIDENT)
+        self.fields["user"].queryset = tokens.token_holders()
 
 
 @admin.register(ApiToken)

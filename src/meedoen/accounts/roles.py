@@ -2,7 +2,8 @@
 
 The functioneel beheerder is staff (may open /beheer/) but not a superuser: they configure the municipality (wijken,
 teams, venues, policy profiles, letter templates, the offer) and manage staff accounts of the own municipality, and
-read the audit trail. Only a superuser (applicatiebeheer) hands out rights and makes API tokens.
+read the audit trail. Only a superuser (applicatiebeheer) hands out rights, makes API tokens and reads the login
+records of django-axes (they hold every login of every municipality, residents' too).
 `sync_administrator_group` runs after every migration (post_migrate), so the group's permissions follow this list.
 """
 from django.contrib.auth.models import Group, Permission
@@ -21,7 +22,6 @@ ADMINISTRATOR_PERMISSIONS = {
     "experiments": {"experiment": ("view",)},
     "audit": {"auditentry": ("view",)},
     "retention": {"deletionrecord": ("view",)},
-    "axes": {"accessattempt": ("view", "delete"), "accesslog": ("view",), "accessfailurelog": ("view",)},
 }
 
 

@@ -181,12 +181,15 @@ def remove_own(request, user):
 
 
 def can_reset(admin, staff_member):
-    """An administrator may reset the device of another staff member of the same municipality."""
+    """An administrator may reset the device of another staff member of the same municipality; never the app of a
+    superuser or of another administrator (that would open their account to whoever knows its password)."""
     return (
         admin.role == Role.ADMINISTRATOR
         and admin.municipality_id is not None
         and staff_member.municipality_id == admin.municipality_id
         and staff_member.pk != admin.pk
+        and not staff_member.is_superuser
+        and staff_member.role != Role.ADMINISTRATOR
         and applies_to(staff_member)
     )
 

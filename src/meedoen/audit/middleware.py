@@ -4,8 +4,9 @@ Views and services keep writing their own, specific entries (which dossier, whic
 middleware is the guarantee behind them. After the view has answered, for a logged-in user:
 - a refusal (403), or an object URL that answered 404 (an id that is unknown or not the user's: a probe), that left
   no refusal in the trail gets a `denied` entry;
-- a page (a 2xx answer to GET), or any POST answered below 400, from a view that wrote no entry at all gets an entry
-  (`view`, or `update` for a POST that redirects), naming the dossier the access layer opened (`note_resident`) or
+- any other answer (a page, a form re-shown with errors as 400 or 409, a POST) from a view that wrote no entry at all
+  gets an entry (`view`, or `update` for a POST that redirects) — only redirects of a GET and 401/404/405 show
+  nothing — naming the dossier the access layer opened (`note_resident`) or
   the residents a list showed (`note_shown`).
 Only views marked `no_personal_data` (and the few framework URLs below) are not logged on a read. The URL-walking
 test (meedoen.audit.tests.test_url_walk) requests every URL pattern as every role and fails when a refusal or a read
@@ -25,6 +26,8 @@ EXEMPT_URL_NAMES = frozenset({
     "set_language", "api-schema", "api-docs", "api:api-root", "admin:jsi18n", "accounts:logout",
 })
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Answers that show nothing of a dossier. A 400 or 409 is not among them: a form with errors re-shows the dossier.
+NOTHING_SHOWN = frozenset({401, 404, 405})
 
 
 def view_is_exempt(view_func, url_name):
@@ -69,9 +72,9 @@ class AuditMiddleware:
                                 detail={"status": status, "reason": "refused" if status == 403 else "not_found",
                                         "method": request.method, "by": "middleware"})
             return
-        if status >= 400 or getattr(request, "audit_exempt", False):
+        if status in NOTHING_SHOWN or status >= 500 or getattr(request, "audit_exempt", False):
             return
-        if request.method in SAFE_METHODS and not 200 <= status < 300:
+        if request.method in SAFE_METHODS and 300 <= status < 400:
             return  # a redirect or "not modified" shows nothing
         if self._has(request, None):
             return
@@ -81,7 +84,8 @@ class AuditMiddleware:
             detail["shown"] = sorted(set(shown))[: services.MAX_SHOWN]
             detail["shown_count"] = len(set(shown))
         # A POST that answers with a page (a form with errors) showed data; one that redirects changed something.
-        action = AuditEntry.Action.UPDATE if request.method not in SAFE_METHODS and status >= 300 else AuditEntry.Action.VIEW
+        action = (AuditEntry.Action.UPDATE if request.method not in SAFE_METHODS and 300 <= status < 400
+                  else AuditEntry.Action.VIEW)
         services.record(request, action, resident=getattr(request, "audit_resident", None), detail=detail)
 
     @staticmethod

@@ -91,7 +91,8 @@ def search(request):
             results = list(qs.order_by("last_name", "first_name")[:50])
             audit.record(
                 request, AuditEntry.Action.SEARCH,
-                detail={"criteria": sorted(k for k, v in form.cleaned_data.items() if v), "results": len(results)},
+                detail={"criteria": sorted(k for k, v in form.cleaned_data.items() if v), "results": len(results),
+                        "shown": [r.pk for r in results]},
             )
         else:
             form.add_error(None, _("Vul minstens één zoekveld in."))

@@ -71,19 +71,21 @@ def test_user_admin_lists_staff_only_never_residents_accounts(client, superuser,
     assert "inwoner-jansen" not in page and "Jansen" not in page
 
 
-def test_beheerder_cannot_give_themself_rights(client, beheerder):
+def test_beheerder_cannot_give_rights_to_a_colleague_or_themself(client, beheerder, caseworker):
     client.force_login(beheerder)
-    url = reverse("admin:accounts_user_change", args=[beheerder.pk])
-    page = client.get(url)
+    page = client.get(reverse("admin:accounts_user_change", args=[caseworker.pk]))
     assert page.status_code == 200
     form = page.context["adminform"].form
     for field in ("is_superuser", "is_staff", "groups", "user_permissions"):
         assert field not in form.fields
-    data = {"username": "beheerder", "first_name": "B", "last_name": "B", "role": Role.ADMINISTRATOR,
-            "is_active": "on", "is_superuser": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00"}
-    client.post(url, data)
-    beheerder.refresh_from_db()
-    assert not beheerder.is_superuser
+    for target in (caseworker, beheerder):
+        data = {"username": target.username, "first_name": "B", "last_name": "B", "role": Role.CASEWORKER,
+                "is_active": "on", "is_superuser": "on", "is_staff": "on", "date_joined_0": "2026-01-01",
+                "date_joined_1": "10:00:00"}
+        client.post(reverse("admin:accounts_user_change", args=[target.pk]), data)
+        target.refresh_from_db()
+        assert not target.is_superuser
+    assert beheerder.role == Role.ADMINISTRATOR  # their own account is not in their list at all
 
 
 def test_beheerder_sees_and_adds_staff_only_in_the_own_municipality(client, beheerder):
@@ -170,3 +172,50 @@ def test_a_resident_factory_resident_is_not_listed_by_a_config_page(client, supe
     ResidentFactory(municipality=superuser.municipality, last_name="Onzichtbaar")
     client.force_login(superuser)
     assert "Onzichtbaar" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_beheerder_cannot_take_over_a_superuser_or_another_administrator(client, beheerder, superuser):
+    colleague = UserFactory(username="beheerder-2", municipality=beheerder.municipality, role=Role.ADMINISTRATOR,
+                            is_staff=True)
+    client.force_login(beheerder)
+    listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "applicatiebeheer" not in listing and "beheerder-2" not in listing
+    for target in (superuser, colleague, beheerder):
+        password_url = reverse("admin:auth_user_password_change", args=[target.pk])
+        response = client.post(password_url, {"password1": "Nieuw-wachtwoord-987", "password2": "Nieuw-wachtwoord-987"})
+        assert response.status_code in (302, 403, 404)
+        target.refresh_from_db()
+        assert not target.check_password("Nieuw-wachtwoord-987"), target.username
+        assert client.get(reverse("admin:accounts_user_change", args=[target.pk])).status_code in (302, 404)
+
+
+def test_beheerder_cannot_make_anyone_an_administrator_or_a_resident(client, beheerder, caseworker):
+    client.force_login(beheerder)
+    form = client.get(reverse("admin:accounts_user_change", args=[caseworker.pk])).context["adminform"].form
+    roles = {value for value, _label in form.fields["role"].choices}
+    assert Role.ADMINISTRATOR not in roles and Role.RESIDENT not in roles and Role.CASEWORKER in roles
+
+
+def test_beheerder_cannot_wipe_the_app_of_a_superuser(client, beheerder, superuser):
+    from meedoen.accounts import two_factor
+
+    assert not two_factor.can_reset(beheerder, superuser)
+
+
+def test_no_api_token_for_a_superuser(superuser):
+    other = UserFactory(username="super-2", municipality=superuser.municipality, role=Role.ADMINISTRATOR,
+                        is_staff=True, is_superuser=True)
+    with pytest.raises(tokens.TokenNotAllowed):
+        tokens.issue(user=other, name="x", days=30, issued_by=superuser)
+
+
+def test_a_refused_api_key_is_audited_by_its_prefix(client):
+    response = client.get(reverse("api:resident-list"), HTTP_AUTHORIZATION="Token gelektesleutel123")
+    assert response.status_code == 401
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DENIED)
+    assert entry.detail["prefix"] == "gelektes" and "gelektesleutel123" not in str(entry.detail)
+
+
+def test_login_records_of_every_municipality_are_for_a_superuser_only():
+    group = sync_administrator_group()
+    assert not group.permissions.filter(content_type__app_label="axes").exists()

@@ -155,3 +155,17 @@ def test_an_api_probe_for_another_municipalitys_dossier_is_logged(client, casewo
     response = client.get(reverse("api:resident-detail", args=[elsewhere.public_id]))
     assert response.status_code in (403, 404)
     assert AuditEntry.objects.filter(actor=caseworker, action=AuditEntry.Action.DENIED).exists()
+
+
+def test_a_form_re_shown_with_errors_as_400_or_409_is_a_logged_read(request_as):
+    for status in (400, 409):
+        _run(request_as("post"), lambda request, status=status: HttpResponse("dossier met fout", status=status))
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count() == 2
+
+
+def test_search_results_name_the_residents_shown(client, caseworker, resident):
+    client.force_login(caseworker)
+    response = client.post(reverse("residents:search"), {"name": resident.last_name})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SEARCH)
+    assert entry.detail["shown"] == [resident.pk]
