@@ -23,7 +23,7 @@ On PostgreSQL only (it says so and skips otherwise). Everything runs on this mac
 Per page: p95 unloaded, p95 under load, their ratio, the ratio to the baseline page /over/ under the same load, and
 errors (anything but 200 without a redirect; must be 0). Printed, and written to `.bench/results.json` under "load".
 The database is dropped afterwards unless --reuse-db (then a database that already holds the residents is reused and
-only the logins are made again). A first run takes about 15 minutes, a --reuse-db run about 6.
+only the logins are made again). A first run takes about 9 minutes on 2 cores, a --reuse-db run about 6.
 
 Run alone: `.venv/bin/python bench/load.py [--reuse-db] [--load-users 50] [--load-seconds 180]` (= `make load`).
 """
@@ -173,8 +173,10 @@ def run_load(ctx) -> dict:
         unloaded = _locust(host, plan_path, ["WalkerUser"], 1, 1, args.load_unloaded_seconds, args.load_think)
         print(f"  loaded: {args.load_users} users, think time {args.load_think} s, {args.load_seconds} s ...",
               flush=True)
+        report["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
         loaded = _locust(host, plan_path, ["CaseworkerUser", "ResidentUser", "PartnerUser", "ApiUser"],
                          args.load_users, SPAWN_RATE, args.load_seconds, args.load_think)
+        report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: say how busy
     except subprocess.CalledProcessError as error:
         return {**report, "error": f"the load setup failed (exit {error.returncode})"}
     except Exception as error:
@@ -217,7 +219,8 @@ def _free_port():
 
 def _app_env(target):
     return {**os.environ, "DATABASE_URL": target, "DJANGO_SETTINGS_MODULE": "meedoen.conf.dev", "DEBUG": "false",
-            "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "60", "ALLOWED_HOSTS": "127.0.0.1"}
+            "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "60", "ALLOWED_HOSTS": "127.0.0.1",
+            "PYTHONWARNINGS": "ignore:No directory at"}  # WhiteNoise: no collectstatic for the bench
 
 
 def _start_gunicorn(target, port, workers):
@@ -328,7 +331,8 @@ def print_table(report):
           f"({report['throughput_loaded_rps']} per s), errors: {report['errors']}.")
     print(f"Data: {data.get('residents', 0):,} residents ({data.get('template', 0):,} full demo dossiers), "
           f"{data.get('dossier_events', 0):,} timeline events, {data.get('audit_entries', 0):,} audit lines "
-          f"before the run; gunicorn {report['gunicorn_workers']} workers on {report['cpu_count']} cores.")
+          f"before the run; gunicorn {report['gunicorn_workers']} workers on {report['cpu_count']} cores; load average "
+          f"{report['load_average_before'][0]} before, {report['load_average_after'][0]} at the end of the loaded run.")
 
 
 # -- the child: seed, copy, logins -------------------------------------------------------------------------------------
