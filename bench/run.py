@@ -42,7 +42,7 @@ ORIGINAL_DATABASE_URL = os.environ.get("DATABASE_URL", "")
 #   run(ctx) -> [row, ...]  batch measurements after the pages; a row is a dict with name, data, value, unit,
 #                           baseline, ratio (and optionally baseline_name, target, pass, error, extra), see print_batch.
 # ctx is a SimpleNamespace with args, caseworker, client (logged in as the caseworker) and data (sizes for the report).
-SECTIONS = ["guidance_loop", "offer", "money", "simulation"]
+SECTIONS = ["guidance_loop", "offer", "money", "simulation", "audit", "load"]
 
 
 def load_sections():

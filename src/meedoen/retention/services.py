@@ -222,14 +222,91 @@ def purge_logs(today: dt.date, schedule=None, *, dry_run=False) -> dict:
         day = rules.older_than(today, schedule.category(category).term_months)
         return dt.datetime.combine(day, dt.time.min, tzinfo=now.tzinfo) if timezone.is_aware(now) else day
 
-    audit = AuditEntry.objects.filter(occurred_at__lt=cutoff("audit_trail")).exclude(RESEARCH_EXPORTS)
-    exports = AuditEntry.objects.filter(RESEARCH_EXPORTS, occurred_at__lt=cutoff("research_export_log"))
     records = DeletionRecord.objects.filter(occurred_at__lt=cutoff("deletion_record"))
-    return {
-        "audit_trail": _purge("audit_trail", audit, None, schedule, dry_run=dry_run),
-        "research_export_log": _purge("research_export_log", exports, None, schedule, dry_run=dry_run),
-        "deletion_record": _purge("deletion_record", records, None, schedule, dry_run=dry_run),
-    }
+    if dry_run:
+        audit_rows, export_rows = _expired_audit(cutoff("audit_trail"), cutoff("research_export_log"))
+        purged = {"audit_trail": audit_rows.count(), "research_export_log": export_rows.count()}
+    else:
+        purged = purge_audit_trail(cutoff("audit_trail"), cutoff("research_export_log"), schedule)
+    purged["deletion_record"] = _purge("deletion_record", records, None, schedule, dry_run=dry_run)
+    return purged
+
+
+# The audit trail is by far the largest table (every read of a dossier is a line). Row-by-row deletion is bounded per
+# run: batches of AUDIT_PURGE_BATCH rows, each in its own transaction, at most AUDIT_PURGE_MAX_ROWS a run; what is left
+# goes the next night. On PostgreSQL whole months go at once (the table is partitioned by month, audit 0002).
+AUDIT_PURGE_BATCH = 10_000
+AUDIT_PURGE_MAX_ROWS = 2_000_000
+AUDIT_LABEL = AuditEntry._meta.label
+
+
+def _expired_audit(audit_cutoff, export_cutoff):
+    audit = AuditEntry.objects.filter(occurred_at__lt=audit_cutoff).exclude(RESEARCH_EXPORTS)
+    exports = AuditEntry.objects.filter(RESEARCH_EXPORTS, occurred_at__lt=export_cutoff)
+    return audit.order_by(), exports.order_by()
+
+
+class _Records:
+    """One DeletionRecord per category per run, grown in the same transaction as each step's deletion, so the record
+    always says what is really gone (a run that stops half-way leaves a true record of the half)."""
+
+    def __init__(self, schedule):
+        self.schedule, self.records, self.totals = schedule, {}, {"audit_trail": 0, "research_export_log": 0}
+
+    def add(self, category, rows):
+        if not rows:
+            return
+        record = self.records.get(category)
+        if record is None:
+            self.records[category] = DeletionRecord.objects.create(
+                category=category, rule=self.schedule.rule(category), schedule_version=self.schedule.version,
+                counts={AUDIT_LABEL: rows})
+        else:
+            record.counts[AUDIT_LABEL] += rows
+            record.save(update_fields=["counts"])
+        self.totals[category] += rows
+
+
+def purge_audit_trail(audit_cutoff, export_cutoff, schedule) -> dict:
+    """Delete audit lines older than the audit term and research-export lines older than theirs. Returns the rows
+    deleted per category.
+
+    PostgreSQL: first every monthly partition that ends before the audit term's cutoff is dropped whole (detach, drop:
+    no row-by-row delete, no bloat). Research-export lines in it that are still inside their own, longer term are put
+    back first; with their month gone they land in the DEFAULT partition. Then, on every database, what is left
+    (SQLite: all of it; PostgreSQL: the month the cutoff falls in and the DEFAULT partition) is deleted in bounded
+    batches."""
+    from meedoen.audit import partitions
+
+    records = _Records(schedule)
+    for partition in partitions.partitions_before(audit_cutoff):
+        in_month = AuditEntry.objects.filter(occurred_at__gte=partition.starts_at,
+                                             occurred_at__lt=partition.ends_at).order_by()
+        with transaction.atomic():
+            audit_rows = in_month.exclude(RESEARCH_EXPORTS).count()
+            export_rows = in_month.filter(RESEARCH_EXPORTS, occurred_at__lt=export_cutoff).count()
+            kept = list(in_month.filter(RESEARCH_EXPORTS, occurred_at__gte=export_cutoff))
+            partitions.drop_partition(partition)
+            AuditEntry.objects.bulk_create(kept)
+            records.add("audit_trail", audit_rows)
+            records.add("research_export_log", export_rows)
+        log.info("retention: audit partition %s dropped (%s lines, %s export lines kept)", partition.name,
+                 audit_rows + export_rows, len(kept))
+    audit, exports = _expired_audit(audit_cutoff, export_cutoff)
+    budget = AUDIT_PURGE_MAX_ROWS
+    for category, queryset in (("audit_trail", audit), ("research_export_log", exports)):
+        while budget > 0:
+            ids = list(queryset.values_list("pk", flat=True)[:min(AUDIT_PURGE_BATCH, budget)])
+            if not ids:
+                break
+            with transaction.atomic():
+                deleted, _ = queryset.filter(pk__in=ids).delete()
+                records.add(category, deleted)
+            budget -= len(ids)
+    if budget <= 0:
+        log.warning("retention: %s audit lines deleted this run (the maximum); the rest goes next run",
+                    AUDIT_PURGE_MAX_ROWS)
+    return dict(records.totals)
 
 
 def purge_questionnaires(municipality, today: dt.date, schedule=None, *, dry_run=False) -> int:
