@@ -50,6 +50,8 @@ def _municipality_path(model):
     names = {f.name for f in model._meta.get_fields() if f.concrete}
     if "municipality" in names:
         return "municipality"
+    if "municipality_id" in names:  # a plain number (the audit trail, which outlives what it names)
+        return "municipality_id"
     if "provider" in names and model._meta.label != "accounts.User":
         return "provider__municipality"
     return None

@@ -22,6 +22,9 @@ class AuditEntry(models.Model):
     actor_role = models.CharField(max_length=30, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     resident_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # kept when a dossier is deleted
+    # The municipality whose trail this is (the actor's, else the dossier's): a functioneel beheerder reads only
+    # the own municipality's trail. A plain number, like resident_id, so the trail outlives what it names.
+    municipality_id = models.BigIntegerField(null=True, blank=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     screen = models.CharField(_("scherm"), max_length=120, blank=True)
@@ -33,4 +36,5 @@ class AuditEntry(models.Model):
         verbose_name = _("auditregel")
         verbose_name_plural = _("audittrail")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["resident_id", "-occurred_at"]), models.Index(fields=["actor", "-occurred_at"])]
+        indexes = [models.Index(fields=["resident_id", "-occurred_at"]), models.Index(fields=["actor", "-occurred_at"]),
+                   models.Index(fields=["municipality_id", "-occurred_at"], name="audit_municipality_idx")]

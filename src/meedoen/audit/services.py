@@ -39,6 +39,8 @@ def record(request, action, *, resident=None, obj=None, screen="", detail=None, 
         actor_role=getattr(user, "role", "") if authenticated else "",
         action=action,
         resident_id=getattr(resident, "pk", resident) if resident is not None else None,
+        municipality_id=(getattr(user, "municipality_id", None) if authenticated else None)
+        or getattr(resident, "municipality_id", None),
         object_type=obj._meta.label if obj is not None else ("residents.Resident" if resident is not None else ""),
         object_id=str(obj.pk) if obj is not None else (str(getattr(resident, "pk", resident)) if resident else ""),
         screen=screen[:120],

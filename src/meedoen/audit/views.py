@@ -24,6 +24,8 @@ def audit_list(request):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     qs = AuditEntry.objects.select_related("actor").order_by("-occurred_at", "-id")
+    if not request.user.is_superuser:  # a functioneel beheerder reads the own municipality's trail
+        qs = qs.filter(municipality_id=request.user.municipality_id) if request.user.municipality_id else qs.none()
     if form.is_valid():
         if form.cleaned_data["username"]:
             qs = qs.filter(actor_username__icontains=form.cleaned_data["username"])

@@ -169,3 +169,16 @@ def test_search_results_name_the_residents_shown(client, caseworker, resident):
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action=AuditEntry.Action.SEARCH)
     assert entry.detail["shown"] == [resident.pk]
+
+
+def test_a_functioneel_beheerder_reads_only_the_own_municipalitys_trail(client, caseworker, municipality):
+    from meedoen.tests.factories import MunicipalityFactory
+
+    elsewhere = MunicipalityFactory(name="Elders", code="9996")
+    stranger = UserFactory(username="klantmanager-elders", municipality=elsewhere, role=Role.CASEWORKER)
+    audit.record(None, AuditEntry.Action.VIEW, user=caseworker, screen="hier")
+    audit.record(None, AuditEntry.Action.VIEW, user=stranger, screen="elders")
+    beheerder = UserFactory(municipality=municipality, role=Role.ADMINISTRATOR)
+    client.force_login(beheerder)
+    page = client.get(reverse("audit:list")).content.decode()
+    assert "klantmanager-elders" not in page and caseworker.username in page
