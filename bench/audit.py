@@ -98,7 +98,7 @@ def run(ctx):
                 conn.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
     except Exception as error:
-        reason = f"no PostgreSQL at {where} ({type(error).__name__}: {str(error).strip().splitlines()[0]})"
+        reason = f"needs PostgreSQL: none at {where} ({type(error).__name__}: {str(error).strip().splitlines()[0]})"
         print(f"Audit trail: not measured: {reason}.")
         return [{"name": names[0], "data": "PostgreSQL", "error": reason[:200]}]
     print(f"Audit trail: database {DATABASE} on {where}, {args.audit_rows:,} lines over {MONTHS} months, "
