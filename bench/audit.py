@@ -18,7 +18,8 @@ Needs PostgreSQL: with `--pg` (or `--audit-pg`), or when DATABASE_URL points at 
 database `meedoen_bench_audit` on that server (never the one in DATABASE_URL) in a child process and drops it
 afterwards (kept with --reuse-db). On SQLite it reports 'not measured: needs PostgreSQL'.
 
-Run alone: `.venv/bin/python bench/audit.py [--audit-rows 6000000]` (PostgreSQL at 127.0.0.1:5432 or BENCH_PG_URL).
+Run alone: `.venv/bin/python bench/audit.py [--audit-rows 6000000]` (PostgreSQL at 127.0.0.1:5432 or BENCH_PG_URL);
+the rows and sizes then go to `.bench/results.json` under "audit".
 """
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def run(ctx):
                 conn.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
     except Exception as error:
-        reason = f"no PostgreSQL at {where} ({type(error).__name__}: {str(error).strip().splitlines()[0]})"
+        reason = f"needs PostgreSQL: none at {where} ({type(error).__name__}: {str(error).strip().splitlines()[0]})"
         print(f"Audit trail: not measured: {reason}.")
         return [{"name": names[0], "data": "PostgreSQL", "error": reason[:200]}]
     print(f"Audit trail: database {DATABASE} on {where}, {args.audit_rows:,} lines over {MONTHS} months, "
@@ -227,7 +228,8 @@ def worker(argv=None):
         total = per_month * MONTHS
         cursor.execute("ANALYZE audit_auditentry")
         cursor.execute(f"ANALYZE {PLAIN}")
-        cursor.execute("SELECT pg_total_relation_size('audit_auditentry'), pg_total_relation_size(%s)", [PLAIN])
+        cursor.execute("SELECT (SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits "
+                       "WHERE inhparent = 'audit_auditentry'::regclass), pg_total_relation_size(%s)", [PLAIN])
         size_partitioned, size_plain = cursor.fetchone()
         cursor.execute(f"SELECT count(*) FROM {partitions.DEFAULT_PARTITION}")
         data.update(rows=total, partitions=len(partitions.partitions()), default_partition_rows=cursor.fetchone()[0],
@@ -355,9 +357,25 @@ def main(argv=None):
     args.audit_pg = True
     from run import print_batch
 
-    rows = run(SimpleNamespace(args=args, data={}, original_database_url=os.environ.get("DATABASE_URL", "")))
+    ctx = SimpleNamespace(args=args, data={}, original_database_url=os.environ.get("DATABASE_URL", ""))
+    rows = run(ctx)
     print()
     print_batch(rows)
+    data = ctx.data.get("audit", {})
+    if data:
+        print(f"Sizes: partitioned {data['size_partitioned_mb']:,} MB in {data['partitions']} monthly partitions "
+              f"(DEFAULT holds {data['default_partition_rows']}), unpartitioned {data['size_unpartitioned_mb']:,} MB; "
+              f"{data['total_seconds']:.0f} s in all.")
+    results_path = ROOT / ".bench" / "results.json"
+    results_path.parent.mkdir(exist_ok=True)
+    try:
+        results = json.loads(results_path.read_text())
+    except (OSError, ValueError):
+        results = {}
+    results["audit"] = {"timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                        "cpu_count": os.cpu_count(), "data": data, "rows": rows}
+    results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"Results: .bench/results.json (under \"audit\")")
     return 0
 
 

@@ -110,6 +110,7 @@ def percentile(values, fraction):
 def run(ctx):
     """The bench section: only with --load (it takes minutes and needs PostgreSQL)."""
     if not ctx.args.load:
+        print("Load scenario: not requested (make load, or make bench BENCH_ARGS=--load).")
         return []
     report = run_load(ctx)
     ctx.data["load"] = report
@@ -143,7 +144,6 @@ def run_load(ctx) -> dict:
         reuse = _prepare_database(psycopg, server, target, args)
     except Exception as error:
         reason = f"{NEEDS_PG}: no PostgreSQL at {where} ({type(error).__name__}: {str(error).strip().splitlines()[0]})"
-        print(f"Load scenario: not measured: {reason}")
         return {"error": reason[:300]}
     BENCH_DIR.mkdir(exist_ok=True)
     plan_path = BENCH_DIR / "load-plan.json"
