@@ -44,7 +44,6 @@ def pdf_download(request, pk):
     audit.record(request, AuditEntry.Action.EXPORT, resident=letter.resident, obj=letter, detail={"format": "pdf"})
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -96,6 +95,5 @@ def batch(request):
     response = HttpResponse(output, content_type="application/pdf")
     name = "brieven-campagne.pdf" if campaign_ref and not ids else "brieven.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
     return response
 

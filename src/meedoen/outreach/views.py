@@ -419,7 +419,6 @@ def contact_preferences(request, public_id):
 
 
 def _public(response):
-    response["Cache-Control"] = "no-store"
     # The token is in the URL: never send it to another site (no-referrer would make browsers post "Origin: null",
     # which the CSRF check rightly refuses).
     response["Referrer-Policy"] = "same-origin"

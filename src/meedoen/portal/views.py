@@ -165,7 +165,6 @@ def letter_pdf(request, resident, pk):
                  detail={"part": "portal letter", "format": "pdf"})
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
